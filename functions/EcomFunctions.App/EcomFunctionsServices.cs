@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EcomFunctions.App;
+
+/// <summary>
+/// The App's whole service registration. Both hosts call it: the Functions worker (Program.cs) and the
+/// LocalHost, so a function resolves the same services wherever it runs.
+/// </summary>
+public static class EcomFunctionsServices
+{
+    public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

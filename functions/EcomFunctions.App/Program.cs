@@ -1,0 +1,8 @@
+using EcomFunctions.App;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddEcomFunctions(builder.Configuration);
+builder.Build().Run();
