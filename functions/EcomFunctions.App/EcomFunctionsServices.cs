@@ -1,3 +1,4 @@
+using EcomFunctions.App.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,14 +6,13 @@ namespace EcomFunctions.App;
 
 /// <summary>
 /// The App's whole service registration. Both hosts call it: the Functions worker (Program.cs) and the
-/// LocalHost, so a function resolves the same services wherever it runs.
+/// LocalHost, so a function resolves the same services wherever it runs. Each capability adds one line here.
 /// </summary>
 public static class EcomFunctionsServices
 {
     public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton(TimeProvider.System);
+        services.AddPlatform(configuration);
         return services;
     }
 }

@@ -1,0 +1,45 @@
+using EcomFunctions.Domain.Platform;
+using EcomFunctions.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EcomFunctions.App.Platform;
+
+public static class PlatformServices
+{
+    /// <summary>Options, storage clients, idempotency, outbox and event publishing, operator authentication.</summary>
+    public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<StoreOptions>(configuration.GetSection("Store"));
+        services.Configure<AuthOptions>(configuration.GetSection("Auth"));
+        services.Configure<HttpOptions>(configuration.GetSection("Http"));
+        services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
+        services.Configure<EventGridOptions>(configuration.GetSection("EventGrid"));
+        services.Configure<OutboxOptions>(_ => { });
+
+        services.TryAddSingleton(_ => new StorageClients(StorageConnection.FromSettings(key => configuration[key])));
+        services.TryAddSingleton<IQueueSender, QueueSender>();
+        services.TryAddSingleton<DeadLetters>();
+        services.TryAddSingleton<IIdempotencyStore, TableIdempotencyStore>();
+        services.TryAddSingleton<IdempotentRequests>();
+        services.TryAddSingleton<OperatorAuthentication>();
+        services.TryAddSingleton<Outbox>();
+        services.TryAddSingleton<OutboxDispatcher>();
+        services.TryAddSingleton<LocalEventSink>();
+        services.TryAddSingleton<IEventPublisher>(sp =>
+        {
+            var eventGrid = sp.GetRequiredService<IOptions<EventGridOptions>>().Value;
+            return string.IsNullOrWhiteSpace(eventGrid.Endpoint)
+                ? sp.GetRequiredService<LocalEventSink>()
+                : new EventGridEventPublisher(eventGrid);
+        });
+        return services;
+    }
+
+    /// <summary>Declares that <paramref name="table"/> carries outbox rows, so the sweeper looks there for stranded events.</summary>
+    public static IServiceCollection AddOutboxTable(this IServiceCollection services, string table) =>
+        services.Configure<OutboxOptions>(o => o.Tables.Add(table));
+}

@@ -1,0 +1,127 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using EcomFunctions.Domain.Platform;
+using EcomFunctions.Storage;
+using EcomFunctions.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EcomFunctions.Storage.Tests.Platform;
+
+public sealed class OutboxTests
+{
+    private readonly StorageClients storage = new(new StorageConnection(Azurite.ConnectionString));
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.Zero));
+    private readonly Outbox outbox;
+    private readonly LocalEventSink sink;
+
+    public OutboxTests()
+    {
+        outbox = new Outbox(storage, new QueueSender(storage), NullLogger<Outbox>.Instance);
+        sink = new LocalEventSink(storage, time);
+    }
+
+    [Fact]
+    public async Task An_event_committed_with_its_change_is_dispatched_once_even_when_the_dispatcher_crashes_between_publish_and_mark()
+    {
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        var type = "Ecom.Test." + Guid.NewGuid().ToString("N");
+        var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), type, "orders/1", time.GetUtcNow(), "{\"orderId\":\"1\"}");
+        var change = new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p1", "order-1") { ["Total"] = 100 });
+
+        await outbox.CommitAsync(table, "p1", [change], [domainEvent], CancellationToken.None);
+
+        var batch = new OutboxBatch(table.Name, "p1", [domainEvent.Id]);
+        var crashing = new OutboxDispatcher(outbox, new CrashAfterPublish(sink), Options(table.Name), time, NullLogger<OutboxDispatcher>.Instance);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => crashing.DispatchAsync(batch, CancellationToken.None));
+
+        var dispatcher = new OutboxDispatcher(outbox, sink, Options(table.Name), time, NullLogger<OutboxDispatcher>.Instance);
+        Assert.Equal(1, await dispatcher.DispatchAsync(batch, CancellationToken.None));
+        Assert.Equal(0, await dispatcher.DispatchAsync(batch, CancellationToken.None));
+
+        var delivered = await sink.ListAsync(type, 10, CancellationToken.None);
+        Assert.Single(delivered);
+        Assert.Equal(domainEvent.Id, delivered[0].Id);
+        Assert.Equal("{\"orderId\":\"1\"}", delivered[0].DataJson);
+        Assert.Empty(await outbox.ReadAsync(batch, CancellationToken.None));
+        Assert.True((await table.GetEntityIfExistsAsync<TableEntity>("p1", "order-1")).HasValue);
+    }
+
+    [Fact]
+    public async Task A_failed_change_stores_no_event()
+    {
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        await table.AddEntityAsync(new TableEntity("p1", "order-1"));
+        var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.X", "orders/1", time.GetUtcNow(), "{}");
+        var duplicate = new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p1", "order-1"));
+
+        await Assert.ThrowsAsync<TableTransactionFailedException>(() => outbox.CommitAsync(table, "p1", [duplicate], [domainEvent], CancellationToken.None));
+
+        Assert.Empty(await outbox.ReadAsync(new OutboxBatch(table.Name, "p1", [domainEvent.Id]), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_sweeper_dispatches_events_whose_signal_was_lost()
+    {
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        var type = "Ecom.Test." + Guid.NewGuid().ToString("N");
+        var events = Enumerable.Range(0, 3).Select(i => new DomainEvent(Guid.NewGuid().ToString("N"), type, $"orders/{i}", time.GetUtcNow(), "{}")).ToList();
+        // The process "died" after the commit: rows written, no signal sent.
+        await table.SubmitTransactionAsync(events.Take(2).Select(e => Outbox.RowFor("p1", e)));
+        await table.SubmitTransactionAsync(events.Skip(2).Select(e => Outbox.RowFor("p2", e)));
+        await table.AddEntityAsync(new TableEntity("p1", "business-row"));
+
+        var dispatcher = new OutboxDispatcher(outbox, sink, Options(table.Name, TimeSpan.Zero), new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(5)), NullLogger<OutboxDispatcher>.Instance);
+        Assert.Equal(3, await dispatcher.SweepAsync(CancellationToken.None));
+        Assert.Equal(0, await dispatcher.SweepAsync(CancellationToken.None));
+        Assert.Equal(3, (await sink.ListAsync(type, 10, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task The_sweeper_leaves_fresh_rows_to_their_signal()
+    {
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.Fresh", "orders/1", time.GetUtcNow(), "{}");
+        await table.SubmitTransactionAsync([Outbox.RowFor("p1", domainEvent)]);
+
+        var dispatcher = new OutboxDispatcher(outbox, sink, Options(table.Name, TimeSpan.FromMinutes(1)), new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<OutboxDispatcher>.Instance);
+        Assert.Equal(0, await dispatcher.SweepAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Committing_signals_the_dispatch_queue_with_the_event_ids()
+    {
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.Signal", "orders/1", time.GetUtcNow(), "{}");
+        var queue = await storage.QueueAsync(QueueNames.OutboxDispatch);
+
+        await outbox.CommitAsync(table, "p9", [], [domainEvent], CancellationToken.None);
+
+        var found = false;
+        foreach (var message in (await queue.PeekMessagesAsync(32)).Value)
+        {
+            var batch = EcomJson.Deserialize<OutboxBatch>(message.Body.ToString());
+            found |= batch is not null && batch.Table == table.Name && batch.EventIds.Contains(domainEvent.Id);
+        }
+
+        Assert.True(found);
+    }
+
+    private static IOptions<OutboxOptions> Options(string table, TimeSpan? grace = null)
+    {
+        var options = new OutboxOptions { SweepGrace = grace ?? TimeSpan.FromSeconds(30) };
+        options.Tables.Add(table);
+        return Microsoft.Extensions.Options.Options.Create(options);
+    }
+
+    /// <summary>Publishes, then "crashes" before the dispatcher can mark the rows dispatched.</summary>
+    private sealed class CrashAfterPublish(IEventPublisher inner) : IEventPublisher
+    {
+        public async Task PublishAsync(IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
+        {
+            await inner.PublishAsync(events, cancellationToken);
+            throw new InvalidOperationException("process died");
+        }
+    }
+}
