@@ -39,6 +39,19 @@ public static class PlatformServices
         return services;
     }
 
+    /// <summary>Delivers every published event of <paramref name="eventType"/> to <paramref name="queue"/> as an <see cref="EventDelivery"/>.</summary>
+    public static IServiceCollection AddEventSubscription(this IServiceCollection services, string eventType, string queue) =>
+        services.Configure<OutboxOptions>(o =>
+        {
+            if (!o.Subscriptions.TryGetValue(eventType, out var queues))
+            {
+                queues = new HashSet<string>(StringComparer.Ordinal);
+                o.Subscriptions[eventType] = queues;
+            }
+
+            queues.Add(queue);
+        });
+
     /// <summary>Declares that <paramref name="table"/> carries outbox rows, so the sweeper looks there for stranded events.</summary>
     public static IServiceCollection AddOutboxTable(this IServiceCollection services, string table) =>
         services.Configure<OutboxOptions>(o => o.Tables.Add(table));

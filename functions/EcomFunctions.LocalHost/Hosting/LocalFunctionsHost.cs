@@ -124,7 +124,11 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             foreach (var function in functions.Where(f => f.Trigger == TriggerKind.Queue))
             {
                 var trigger = function.Attribute<QueueTriggerAttribute>();
-                var queueSettings = options.MaxQueuePollingInterval is { } ceiling ? host.Queues with { MaxPollingInterval = ceiling } : host.Queues;
+                var queueSettings = host.Queues with
+                {
+                    MaxPollingInterval = options.MaxQueuePollingInterval ?? host.Queues.MaxPollingInterval,
+                    VisibilityTimeout = options.QueueRetryDelay ?? host.Queues.VisibilityTimeout,
+                };
                 builder.Services.AddSingleton<IHostedService>(sp => new QueueFunctionListener(
                     function, LocalSettings.Resolve(trigger.QueueName, builder.Configuration), connectionString, queueSettings,
                     sp.GetRequiredService<FunctionInvoker>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Queue." + function.Name)));

@@ -40,4 +40,7 @@ public sealed class LocalHostOptions
 
     /// <summary>Overrides how often an empty queue is polled at most (host.json maxPollingInterval otherwise).</summary>
     public TimeSpan? MaxQueuePollingInterval { get; set; }
+
+    /// <summary>Overrides how long a failed message stays invisible before its retry (host.json visibilityTimeout otherwise).</summary>
+    public TimeSpan? QueueRetryDelay { get; set; }
 }

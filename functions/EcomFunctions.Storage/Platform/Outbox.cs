@@ -14,7 +14,17 @@ public sealed class OutboxOptions
 
     /// <summary>Rows younger than this are left to their dispatch signal; the sweeper only recovers lost signals.</summary>
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// In-app subscribers: event type → queues that receive it (as an <see cref="EventDelivery"/>) after it is
+    /// published. This is how one capability reacts to another's events (campaign spend from coupon redemptions)
+    /// identically here and in Azure, without an Event Grid subscription back into the app.
+    /// </summary>
+    public Dictionary<string, HashSet<string>> Subscriptions { get; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>Events delivered to an in-app subscriber queue, packed. At least once: consumers dedupe by event id.</summary>
+public sealed record EventDelivery(IReadOnlyList<DomainEvent> Events, int Version = 1) : IVersionedMessage;
 
 /// <summary>Names the outbox rows just committed in one table partition: the dispatcher reads exactly these.</summary>
 public sealed record OutboxBatch(string Table, string PartitionKey, IReadOnlyList<string> EventIds, int Version = 1) : IVersionedMessage;
@@ -155,8 +165,11 @@ public sealed class Outbox(StorageClients storage, IQueueSender queue, ILogger<O
 /// next attempt publishes the same events again with the same ids: subscribers (and the local sink) dedupe by id,
 /// so each event takes effect exactly once.
 /// </summary>
-public sealed class OutboxDispatcher(Outbox outbox, IEventPublisher publisher, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(Outbox outbox, IEventPublisher publisher, IQueueSender queue, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxDispatcher> logger)
 {
+    // Queue messages are capped at 64 KiB; a few dozen events stay well below it.
+    private const int EventsPerDelivery = 25;
+
     public async Task<int> DispatchAsync(OutboxBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -166,9 +179,31 @@ public sealed class OutboxDispatcher(Outbox outbox, IEventPublisher publisher, I
             return 0;
         }
 
-        await publisher.PublishAsync(rows.Select(r => r.Event).ToList(), cancellationToken);
+        var events = rows.Select(r => r.Event).ToList();
+        await publisher.PublishAsync(events, cancellationToken);
+        await DeliverToSubscribersAsync(events, cancellationToken);
         await outbox.MarkDispatchedAsync(batch.Table, batch.PartitionKey, rows, cancellationToken);
         return rows.Count;
+    }
+
+    private async Task DeliverToSubscribersAsync(IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
+    {
+        var subscriptions = options.Value.Subscriptions;
+        if (subscriptions.Count == 0)
+        {
+            return;
+        }
+
+        var byQueue = events
+            .SelectMany(e => subscriptions.TryGetValue(e.Type, out var queues) ? queues.Select(q => (Queue: q, Event: e)) : [])
+            .GroupBy(x => x.Queue, x => x.Event, StringComparer.Ordinal);
+        foreach (var group in byQueue)
+        {
+            foreach (var chunk in group.Chunk(EventsPerDelivery))
+            {
+                await queue.SendAsync(group.Key, new EventDelivery(chunk), cancellationToken: cancellationToken);
+            }
+        }
     }
 
     /// <summary>Dispatches rows whose signal was lost (crash between commit and signal); returns how many.</summary>

@@ -33,10 +33,10 @@ public sealed class OutboxTests
         await outbox.CommitAsync(table, "p1", [change], [domainEvent], CancellationToken.None);
 
         var batch = new OutboxBatch(table.Name, "p1", [domainEvent.Id]);
-        var crashing = new OutboxDispatcher(outbox, new CrashAfterPublish(sink), Options(table.Name), time, NullLogger<OutboxDispatcher>.Instance);
+        var crashing = new OutboxDispatcher(outbox, new CrashAfterPublish(sink), new QueueSender(storage), Options(table.Name), time, NullLogger<OutboxDispatcher>.Instance);
         await Assert.ThrowsAsync<InvalidOperationException>(() => crashing.DispatchAsync(batch, CancellationToken.None));
 
-        var dispatcher = new OutboxDispatcher(outbox, sink, Options(table.Name), time, NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(outbox, sink, new QueueSender(storage), Options(table.Name), time, NullLogger<OutboxDispatcher>.Instance);
         Assert.Equal(1, await dispatcher.DispatchAsync(batch, CancellationToken.None));
         Assert.Equal(0, await dispatcher.DispatchAsync(batch, CancellationToken.None));
 
@@ -72,7 +72,7 @@ public sealed class OutboxTests
         await table.SubmitTransactionAsync(events.Skip(2).Select(e => Outbox.RowFor("p2", e)));
         await table.AddEntityAsync(new TableEntity("p1", "business-row"));
 
-        var dispatcher = new OutboxDispatcher(outbox, sink, Options(table.Name, TimeSpan.Zero), new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(5)), NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(outbox, sink, new QueueSender(storage), Options(table.Name, TimeSpan.Zero), new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(5)), NullLogger<OutboxDispatcher>.Instance);
         Assert.Equal(3, await dispatcher.SweepAsync(CancellationToken.None));
         Assert.Equal(0, await dispatcher.SweepAsync(CancellationToken.None));
         Assert.Equal(3, (await sink.ListAsync(type, 10, CancellationToken.None)).Count);
@@ -85,7 +85,7 @@ public sealed class OutboxTests
         var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.Fresh", "orders/1", time.GetUtcNow(), "{}");
         await table.SubmitTransactionAsync([Outbox.RowFor("p1", domainEvent)]);
 
-        var dispatcher = new OutboxDispatcher(outbox, sink, Options(table.Name, TimeSpan.FromMinutes(1)), new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<OutboxDispatcher>.Instance);
+        var dispatcher = new OutboxDispatcher(outbox, sink, new QueueSender(storage), Options(table.Name, TimeSpan.FromMinutes(1)), new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<OutboxDispatcher>.Instance);
         Assert.Equal(0, await dispatcher.SweepAsync(CancellationToken.None));
     }
 
@@ -106,6 +106,27 @@ public sealed class OutboxTests
         }
 
         Assert.True(found);
+    }
+
+    [Fact]
+    public async Task Subscribed_queues_receive_the_events_of_their_type_packed_in_one_message()
+    {
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        var type = "Ecom.Test." + Guid.NewGuid().ToString("N");
+        var subscriber = Azurite.UniqueName("subscriber");
+        var events = Enumerable.Range(0, 3).Select(i => new DomainEvent(Guid.NewGuid().ToString("N"), type, $"orders/{i}", time.GetUtcNow(), "{}")).ToList();
+        var other = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.Other", "orders/x", time.GetUtcNow(), "{}");
+        await outbox.CommitAsync(table, "p1", [], [.. events, other], CancellationToken.None);
+        var options = Options(table.Name);
+        options.Value.Subscriptions[type] = [subscriber];
+
+        var dispatcher = new OutboxDispatcher(outbox, sink, new QueueSender(storage), options, time, NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.DispatchAsync(new OutboxBatch(table.Name, "p1", [.. events.Select(e => e.Id), other.Id]), CancellationToken.None);
+
+        var queue = await storage.QueueAsync(subscriber);
+        var message = Assert.Single((await queue.PeekMessagesAsync(32)).Value);
+        var delivery = QueueMessages.Read<EventDelivery>(message.Body.ToString());
+        Assert.Equal(events.Select(e => e.Id).Order(), delivery.Value!.Events.Select(e => e.Id).Order());
     }
 
     private static IOptions<OutboxOptions> Options(string table, TimeSpan? grace = null)
