@@ -128,8 +128,8 @@ public sealed record CouponCode
         return (shifted & 0b100000) != 0 ? shifted ^ 0b100101 : shifted;
     }
 
-    /// <summary>The quasigroup operation x∘y = 2x ⊕ y.</summary>
-    internal static int Combine(int running, int digit) => Double(running) ^ digit;
+    /// <summary>The check scheme's quasigroup operation x∘y = 2x ⊕ y on symbol values 0–31 (public for verification).</summary>
+    public static int Combine(int running, int digit) => Double(running) ^ digit;
 
     private static int Run(ReadOnlySpan<char> characters)
     {

@@ -114,6 +114,13 @@ public sealed record InventoryPlan(int ShardCount, int Quantity, decimal? Budget
         return seen.Contains(ShardTakeOutcome.BudgetShort) ? ClaimRefusal.BudgetExhausted : ClaimRefusal.SoldOut;
     }
 
+    /// <summary>Why a bulk take failed: not enough units left at all → sold out; otherwise the budget shares are short.</summary>
+    public static ClaimRefusal BulkRefusalFor(IReadOnlyList<InventoryShard> shards, int count)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        return shards.Sum(s => s.Remaining) < count ? ClaimRefusal.SoldOut : ClaimRefusal.BudgetExhausted;
+    }
+
     /// <summary>
     /// How a bulk batch of <paramref name="count"/> coupons of one face value is taken from the shards, all or
     /// nothing: the updated shards to write, or null when the shards together cannot serve the batch. Bulk codes
