@@ -7,7 +7,8 @@ namespace EcomFunctions.Domain.Coupons;
 /// <remarks>
 /// <para>Quantity: split as evenly as possible across <see cref="ShardCount"/> shards.</para>
 /// <para>Budget: when every tier's coupon has the same face value, the budget cap is converted into a quantity bound
-/// (floor(cap / face)) and needs no money tracking at all; shoppers then see "sold out" when it is reached. When
+/// (floor(cap / face)) and the shards need no budget shares (the claim pre-check still names the refusal
+/// budget-exhausted from the money counters; only a claim that got past a stale snapshot hears sold-out — both 410). When
 /// face values differ by tier, each shard gets an equal share of the budget in whole fen and a claim must fit its
 /// face value into the shard's remaining share. Either way Σ shards ≤ cap, so money issued ≤ budget holds exactly.</para>
 /// <para>Daily limit: each shard gets a share of the daily limit, counted per store-local day in the shard row itself
