@@ -5,7 +5,8 @@ namespace EcomFunctions.Domain.Coupons;
 
 /// <summary>
 /// Identifier rules shared by the coupon capability. Ids end up in Table Storage keys and URLs, so they are
-/// restricted to printable ASCII without the characters Table keys forbid ('/', '\\', '#', '?').
+/// restricted to printable ASCII without the characters Table keys forbid ('/', '\', '#', '?') and without '|',
+/// which separates the parts of issue keys (so "claim|a|b|c" can only mean one member and one request).
 /// </summary>
 public static class CouponKeys
 {
@@ -16,7 +17,7 @@ public static class CouponKeys
 
     /// <summary>Whether a caller-supplied id (definition, member, order, campaign, grant, request) is acceptable.</summary>
     public static bool IsValidId(string? id, int maxLength = MaxIdLength) =>
-        !string.IsNullOrEmpty(id) && id.Length <= maxLength && id.All(c => c is > ' ' and < '\u007f' and not ('/' or '\\' or '#' or '?'));
+        !string.IsNullOrEmpty(id) && id.Length <= maxLength && id.All(c => c is > ' ' and < '\u007f' and not ('/' or '\\' or '#' or '?' or '|'));
 
     /// <summary>
     /// The idempotency key of a shopper's claim. Scoped to the member (not the definition), so a member reusing one

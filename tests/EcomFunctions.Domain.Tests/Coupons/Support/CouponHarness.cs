@@ -65,5 +65,5 @@ internal sealed class CouponHarness
     }
 
     public async Task<Coupon> ClaimAsync(string memberId, string definitionId = "cd-spring", string? requestId = null) =>
-        (await Claims.ClaimAsync(definitionId, memberId, requestId ?? $"req-{memberId}", CancellationToken.None)).GetValueOrThrow().Coupon;
+        (await Claims.ClaimAsync(definitionId, memberId, requestId ?? $"req-{memberId}-{definitionId}", CancellationToken.None)).GetValueOrThrow().Coupon;
 }
