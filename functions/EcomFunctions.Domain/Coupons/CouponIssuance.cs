@@ -1,0 +1,152 @@
+using EcomFunctions.Domain.Platform;
+
+namespace EcomFunctions.Domain.Coupons;
+
+/// <summary>A coupon issued to a member; <see cref="Replayed"/> when it was issued earlier under the same key.</summary>
+public sealed record IssuedCoupon(Coupon Coupon, bool Replayed);
+
+/// <summary>
+/// Issues one coupon to a member under an idempotency key: the shared path of claims and grants.
+/// Replay check → rules (<see cref="ClaimPolicy"/>) on a counters snapshot → one atomic issue through
+/// <see cref="ICouponInventory.TryIssueAsync"/>, which enforces the limits again and has the last word.
+/// </summary>
+public sealed class CouponIssuer(
+    ICouponDefinitionStore definitions,
+    ICouponInventory inventory,
+    IMemberTierLookup tiers,
+    ICampaignStatusLookup campaigns,
+    IRandomSource random,
+    TimeProvider time,
+    CouponOptions options)
+{
+    private readonly CouponCodeGenerator codes = new(random, options);
+
+    public async Task<Result<IssuedCoupon>> IssueAsync(
+        string definitionId,
+        string memberId,
+        string issueKey,
+        IssueSource source,
+        GrantReason? grantReason,
+        CancellationToken cancellationToken)
+    {
+        // Replay first: a retried request gets its coupon even if the coupon has sold out since.
+        if (await inventory.FindIssuedAsync(issueKey, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, definitionId, memberId);
+        }
+
+        var definition = (await definitions.GetAsync(definitionId, cancellationToken))?.Value;
+        if (definition is null)
+        {
+            return CouponProblems.For(ClaimRefusal.DefinitionNotFound, $"No coupon definition {definitionId}.");
+        }
+
+        var now = time.GetUtcNow();
+        if (ClaimPolicy.DecideStatic(definition, now) is { Refusal: { } staticRefusal } refusedEarly)
+        {
+            return CouponProblems.For(staticRefusal, refusedEarly.Detail);
+        }
+
+        var tier = await tiers.GetTierAsync(memberId, cancellationToken);
+        CampaignLiveness? campaign = definition.CampaignId is { } campaignId
+            ? await campaigns.GetLivenessAsync(campaignId, cancellationToken)
+            : null;
+        var localDay = definition.LocalDay(now);
+        var counters = await inventory.GetCountersAsync(definition.Id, memberId, localDay, cancellationToken);
+        var decision = ClaimPolicy.Decide(definition, tier, campaign, now, counters);
+        if (decision.Plan is not { } plan)
+        {
+            return CouponProblems.For(decision.Refusal!.Value, decision.Detail);
+        }
+
+        var couponId = CouponKeys.CouponIdFor(issueKey);
+        for (var attempt = 0; attempt < options.MaxCodeAttempts; attempt++)
+        {
+            var coupon = Coupon.Issue(couponId, codes.Generate(), definition, memberId, plan, now, source, grantReason, issueKey: issueKey);
+            var request = new IssueRequest(issueKey, coupon, plan.LocalDay, definition.Terms.PerMemberLimit, random.NextInt32(int.MaxValue), CouponIssued.Create(coupon));
+            var outcome = await inventory.TryIssueAsync(request, cancellationToken);
+            switch (outcome.Status)
+            {
+                case IssueStatus.Issued:
+                    return new IssuedCoupon(outcome.Coupon!, Replayed: false);
+                case IssueStatus.AlreadyIssued:
+                    return Replay(outcome.Coupon!, definitionId, memberId);
+                case IssueStatus.KeyReused:
+                    return KeyReused();
+                case IssueStatus.Refused:
+                    return CouponProblems.For(outcome.Refusal!.Value, RefusalDetail(outcome.Refusal.Value));
+                case IssueStatus.CodeTaken:
+                    continue;
+                default:
+                    throw new InvalidOperationException($"Unknown issue status {outcome.Status}.");
+            }
+        }
+
+        return Problem.Unavailable("No free coupon code was found; retry.");
+    }
+
+    private static Result<IssuedCoupon> Replay(Coupon earlier, string definitionId, string memberId) =>
+        string.Equals(earlier.DefinitionId, definitionId, StringComparison.Ordinal) && string.Equals(earlier.MemberId, memberId, StringComparison.Ordinal)
+            ? new IssuedCoupon(earlier, Replayed: true)
+            : KeyReused();
+
+    private static Problem KeyReused() =>
+        CouponProblems.For(ClaimRefusal.IssueKeyReused, "This idempotency key (or grant id) was already used for a different coupon or member.");
+
+    private static string RefusalDetail(ClaimRefusal refusal) => refusal switch
+    {
+        ClaimRefusal.SoldOut => "All coupons have been issued.",
+        ClaimRefusal.BudgetExhausted => "The coupon budget is used up.",
+        ClaimRefusal.DailyLimitReached => "Today's coupons are gone; try again tomorrow.",
+        ClaimRefusal.MemberLimitReached => "The member already holds the maximum number of these coupons.",
+        _ => refusal.ToString(),
+    };
+}
+
+/// <summary>Shopper claims (DESIGN §6 issue path "claim": HTTP with Idempotency-Key).</summary>
+public sealed class CouponClaims(CouponIssuer issuer)
+{
+    /// <summary>
+    /// Claims a coupon of <paramref name="definitionId"/> for <paramref name="memberId"/>. The same
+    /// <paramref name="requestId"/> (Idempotency-Key) returns the same coupon; refusals change nothing, so a retry
+    /// after a refusal is evaluated afresh. Problems: 400 invalid input; 404 definition/member; 409 not active,
+    /// member limit, daily limit; 403 tier; 410 sold out, budget, retired, expired; 422 key reused; 423 campaign.
+    /// </summary>
+    public Task<Result<IssuedCoupon>> ClaimAsync(string definitionId, string memberId, string requestId, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors()
+            .AddIf(!CouponKeys.IsValidId(definitionId), "definitionId", "Is not a valid id.")
+            .AddIf(!CouponKeys.IsValidId(memberId), "memberId", "Is not a valid id.")
+            .AddIf(!CouponKeys.IsValidId(requestId, CouponKeys.MaxRequestIdLength), "idempotencyKey", $"Is required: 1 to {CouponKeys.MaxRequestIdLength} printable characters.");
+        if (errors.ToProblem() is { } invalid)
+        {
+            return Task.FromResult<Result<IssuedCoupon>>(invalid);
+        }
+
+        return issuer.IssueAsync(definitionId, memberId, CouponKeys.ClaimIssueKey(memberId, requestId), IssueSource.Claim, null, cancellationToken);
+    }
+}
+
+/// <summary>System grants (DESIGN §6 issue path "grant": reactivation, birthday, tier upgrade, review reward; via queue).</summary>
+public sealed class CouponGrants(CouponIssuer issuer)
+{
+    /// <summary>
+    /// Grants a coupon, idempotent per <paramref name="grantId"/>: duplicate messages return the coupon granted the
+    /// first time (Replayed). Grants obey the same rules, limits and budget as claims; a refusal is a final answer
+    /// for the message (only <see cref="ProblemKind.Unavailable"/> is worth retrying).
+    /// </summary>
+    public Task<Result<IssuedCoupon>> GrantAsync(string grantId, string definitionId, string memberId, GrantReason reason, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors()
+            .AddIf(!CouponKeys.IsValidId(grantId, CouponKeys.MaxRequestIdLength), "grantId", "Is not a valid id.")
+            .AddIf(!CouponKeys.IsValidId(definitionId), "definitionId", "Is not a valid id.")
+            .AddIf(!CouponKeys.IsValidId(memberId), "memberId", "Is not a valid id.")
+            .AddIf(!Enum.IsDefined(reason), "reason", "Must be Reactivation, Birthday, TierUpgrade or ReviewReward.");
+        if (errors.ToProblem() is { } invalid)
+        {
+            return Task.FromResult<Result<IssuedCoupon>>(invalid);
+        }
+
+        return issuer.IssueAsync(definitionId, memberId, CouponKeys.GrantIssueKey(grantId), IssueSource.Grant, reason, cancellationToken);
+    }
+}
