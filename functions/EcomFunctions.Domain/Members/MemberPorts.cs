@@ -104,8 +104,8 @@ public sealed record CouponGrant(string GrantId, string MemberId, string CouponD
 
 /// <summary>
 /// Coupon granting, implemented by the coupon capability through its <c>coupon-grants</c> queue. Contract: grants
-/// travel packed (one queue message per call, up to 1 000 grants); issuing is idempotent per GrantId, so enqueuing
-/// the same grant twice issues one coupon. Returns once the grants are durably enqueued.
+/// travel packed (as few queue messages as the message size allows, never one per grant); issuing is idempotent per
+/// GrantId, so enqueuing the same grant twice issues one coupon. Returns once the grants are durably enqueued.
 /// </summary>
 public interface ICouponGrants
 {
