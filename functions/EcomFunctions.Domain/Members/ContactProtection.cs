@@ -253,7 +253,7 @@ public sealed class ContactProtector
         string? phone = null;
         if (!string.IsNullOrWhiteSpace(details.Phone) && !TryNormalizePhone(details.Phone, out phone))
         {
-            errors.Add("phone", "Not a phone number (7–15 digits, optionally with +country code).");
+            errors.Add("phone", "Not a phone number (8–15 digits with the country code, optionally written +country code).");
         }
 
         if (errors.ToProblem() is { } problem)
@@ -329,7 +329,7 @@ public sealed class ContactProtector
     /// <summary>
     /// Phone normal form, E.164-ish "+{country}{number}": separators (space - . ( ) /) removed; "+" or "00" starts an
     /// international number; otherwise a national number (one leading trunk 0 dropped) gets the default country
-    /// code. 7–15 digits in total.
+    /// code. 8–15 digits in total (country code included).
     /// </summary>
     public bool TryNormalizePhone(string? raw, out string normalized)
     {
@@ -370,7 +370,7 @@ public sealed class ContactProtector
             number = countryCode + (number.StartsWith('0') ? number[1..] : number);
         }
 
-        if (number.Length is < 7 or > 15 || number[0] == '0')
+        if (number.Length is < 8 or > 15 || number[0] == '0')
         {
             return false;
         }
