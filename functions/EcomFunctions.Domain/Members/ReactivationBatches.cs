@@ -1,0 +1,193 @@
+using EcomFunctions.Domain.Platform;
+
+namespace EcomFunctions.Domain.Members;
+
+/// <summary>
+/// Processes packed batches of the daily win-back run (one activity call = one page of one member partition,
+/// 100–1 000 members). Per batch: read recent contact history → decide every member → enqueue the coupon grants
+/// (one packed call) → enqueue the messages (one packed call) → record the contacts (holdout included).
+/// Contacts are recorded last and every id is derived from (run date, member id): if the batch is interrupted and
+/// re-run, members already recorded are recognised (AlreadyTargetedToday, counted as before) and anything enqueued
+/// before the interruption is enqueued again under the same ids, which the coupon grant and the delivery claim
+/// absorb. So a resumed run neither double-sends nor breaks the caps.
+/// </summary>
+public sealed class ReactivationBatches
+{
+    private readonly IMemberRepository repository;
+    private readonly IContactHistory history;
+    private readonly ICouponGrants grants;
+    private readonly IMessageOutbox outbox;
+    private readonly ReactivationPlanner planner;
+    private readonly ReactivationOptions options;
+
+    public ReactivationBatches(
+        IMemberRepository repository,
+        IContactHistory history,
+        ICouponGrants grants,
+        IMessageOutbox outbox,
+        ReactivationPlanner planner,
+        ReactivationOptions options)
+    {
+        this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
+        this.history = history ?? throw new ArgumentNullException(nameof(history));
+        this.grants = grants ?? throw new ArgumentNullException(nameof(grants));
+        this.outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
+        this.planner = planner ?? throw new ArgumentNullException(nameof(planner));
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    public async Task<ReactivationTally> ProcessAsync(ReactivationRun run, IReadOnlyList<Member> members, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count == 0)
+        {
+            return new ReactivationTally();
+        }
+
+        var since = run.Now - FrequencyCaps.Lookback(options) - TimeSpan.FromDays(1);
+        var recent = await history.GetRecentAsync(members.Select(m => m.Id).ToList(), since, cancellationToken);
+        var plan = planner.DecideBatch(members, recent, run);
+        var targets = plan.Targets.ToList();
+        var treated = targets.Where(t => !t.Holdout).ToList();
+        if (treated.Count > 0)
+        {
+            await grants.EnqueueAsync(
+                treated.Select(t => new CouponGrant(t.GrantId, t.MemberId, t.CouponDefinitionId, t.CouponAmount, CouponGrant.ReasonReactivation, run.Now)).ToList(),
+                cancellationToken);
+            await outbox.EnqueueAsync(
+                treated.Select(t => new OutboundMessage(t.ContactId, t.MemberId, t.Channel, t.MessageTemplateId, t.SendAt, t.CouponDefinitionId, t.CouponAmount, t.Lifecycle, run.RunDate)).ToList(),
+                cancellationToken);
+        }
+
+        if (targets.Count > 0)
+        {
+            await history.RecordAsync(targets.Select(t => t.ToContactRecord(run.RunDate)).ToList(), cancellationToken);
+        }
+
+        return plan.Tally;
+    }
+
+    /// <summary>Processes one page of a partition; the orchestration calls again with the returned token until it is null.</summary>
+    public async Task<PageResult<ReactivationTally>> ProcessPageAsync(
+        ReactivationRun run, string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    {
+        var size = Math.Clamp(pageSize, ReactivationOptions.MinPageSize, ReactivationOptions.MaxPageSize);
+        var page = await repository.ScanPartitionAsync(partition, continuationToken, size, cancellationToken);
+        var tally = await ProcessAsync(run, page.Members.Select(m => m.Member).ToList(), cancellationToken);
+        return new PageResult<ReactivationTally>(tally, page.Members.Count, page.ContinuationToken);
+    }
+}
+
+public enum DeliveryOutcomeKind
+{
+    Sent = 0,
+    Failed = 1,
+    /// <summary>Consent revoked, address gone or member erased since planning: not sent, on purpose.</summary>
+    Suppressed = 2,
+    /// <summary>Another delivery of the same message id already happened or is in progress.</summary>
+    Duplicate = 3,
+    /// <summary>Arrived before its send time (queue delays are capped): re-enqueue for <see cref="DeliveryOutcome.RetryAt"/>.</summary>
+    NotYetDue = 4,
+}
+
+public sealed record DeliveryOutcome(DeliveryOutcomeKind Kind, string? Detail = null, DateTimeOffset? RetryAt = null);
+
+/// <summary>
+/// The sender: delivers one win-back message through the channel adapter of its channel. Consent and address are
+/// checked again at send time (a deferred message may wait 12 hours); the delivery claim on the message id makes a
+/// duplicated queue message a no-op. A retryable adapter failure releases the claim and returns Unavailable so the
+/// queue retries; a permanent one is recorded as Failed.
+/// </summary>
+public sealed class WinBackDelivery
+{
+    // Queue visibility delays are not exact; a message a few seconds early is not worth another round trip.
+    private static readonly TimeSpan EarlyDeliveryTolerance = TimeSpan.FromMinutes(1);
+
+    private readonly IMemberRepository repository;
+    private readonly IContactHistory history;
+    private readonly Dictionary<ContactChannel, IMessageChannel> channels;
+    private readonly ContactProtector protector;
+    private readonly IEventOutbox events;
+    private readonly ReactivationOptions options;
+    private readonly TimeProvider time;
+
+    public WinBackDelivery(
+        IMemberRepository repository,
+        IContactHistory history,
+        IEnumerable<IMessageChannel> channels,
+        ContactProtector protector,
+        IEventOutbox events,
+        ReactivationOptions options,
+        TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
+        this.history = history ?? throw new ArgumentNullException(nameof(history));
+        this.channels = channels.GroupBy(c => c.Channel).ToDictionary(g => g.Key, g => g.Last());
+        this.protector = protector ?? throw new ArgumentNullException(nameof(protector));
+        this.events = events ?? throw new ArgumentNullException(nameof(events));
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    public async Task<Result<DeliveryOutcome>> DeliverAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var now = time.GetUtcNow();
+        if (message.SendAt - EarlyDeliveryTolerance > now)
+        {
+            return new DeliveryOutcome(DeliveryOutcomeKind.NotYetDue, "Before its send time.", message.SendAt);
+        }
+
+        if (!channels.TryGetValue(message.Channel, out var channel))
+        {
+            return Problem.Unavailable($"No adapter configured for channel {message.Channel}.");
+        }
+
+        if (!await history.TryClaimDeliveryAsync(message.MemberId, message.MessageId, now, options.DeliveryClaimLease, cancellationToken))
+        {
+            return new DeliveryOutcome(DeliveryOutcomeKind.Duplicate);
+        }
+
+        var found = await repository.GetAsync(message.MemberId, cancellationToken);
+        var address = found is null ? null : AddressOf(found.Member, message.Channel);
+        if (address is null)
+        {
+            await history.CompleteDeliveryAsync(message.MemberId, message.MessageId, ContactStatus.Suppressed, now, cancellationToken);
+            return new DeliveryOutcome(DeliveryOutcomeKind.Suppressed, "No consent or address for the channel any more.");
+        }
+
+        var result = await channel.SendAsync(message, address, cancellationToken);
+        if (result.Status == DeliveryStatus.Delivered)
+        {
+            await history.CompleteDeliveryAsync(message.MemberId, message.MessageId, ContactStatus.Sent, now, cancellationToken);
+            await events.AppendAsync([MemberEvents.ReactivationMessageSent(message, result, now)], cancellationToken);
+            return new DeliveryOutcome(DeliveryOutcomeKind.Sent);
+        }
+
+        if (result.Retryable)
+        {
+            await history.ReleaseDeliveryClaimAsync(message.MemberId, message.MessageId, cancellationToken);
+            return Problem.Unavailable($"Channel {message.Channel} failed temporarily: {result.Error}");
+        }
+
+        await history.CompleteDeliveryAsync(message.MemberId, message.MessageId, ContactStatus.Failed, now, cancellationToken);
+        return new DeliveryOutcome(DeliveryOutcomeKind.Failed, result.Error);
+    }
+
+    private MessageAddress? AddressOf(Member member, ContactChannel channel)
+    {
+        if (!member.CanReceive(channel))
+        {
+            return null;
+        }
+
+        return channel switch
+        {
+            ContactChannel.Email => new MessageAddress(channel, protector.Unprotect(member.Personal.EncryptedEmail!, member.Id, PersonalField.Email)),
+            ContactChannel.Sms => new MessageAddress(channel, protector.Unprotect(member.Personal.EncryptedPhone!, member.Id, PersonalField.Phone)),
+            _ => new MessageAddress(channel, member.Id),
+        };
+    }
+}

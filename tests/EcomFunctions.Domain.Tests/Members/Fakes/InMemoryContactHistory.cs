@@ -1,0 +1,107 @@
+using EcomFunctions.Domain.Members;
+
+namespace EcomFunctions.Domain.Tests.Members.Fakes;
+
+/// <summary>Contact history in memory, following the <see cref="IContactHistory"/> contract (insert-only records, delivery claims with a lease).</summary>
+public sealed class InMemoryContactHistory : IContactHistory
+{
+    private readonly Dictionary<string, ContactRecord> store = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset ClaimedAt, bool Finished)> claims = new(StringComparer.Ordinal);
+    private readonly object gate = new();
+
+    public int RecordCalls { get; private set; }
+
+    /// <summary>When set, the next RecordAsync throws (a crash before contacts are written).</summary>
+    public bool FailNextRecord { get; set; }
+
+    public IReadOnlyList<ContactRecord> All
+    {
+        get
+        {
+            lock (gate)
+            {
+                return store.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+            }
+        }
+    }
+
+    public void Add(ContactRecord record)
+    {
+        lock (gate)
+        {
+            store[record.Id] = record;
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<ContactRecord>>> GetRecentAsync(
+        IReadOnlyCollection<string> memberIds, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            var wanted = memberIds.ToHashSet(StringComparer.Ordinal);
+            IReadOnlyDictionary<string, IReadOnlyList<ContactRecord>> result = store.Values
+                .Where(r => wanted.Contains(r.MemberId) && r.SendAt > since)
+                .GroupBy(r => r.MemberId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<ContactRecord>)g.ToList(), StringComparer.Ordinal);
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task RecordAsync(IReadOnlyList<ContactRecord> records, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            RecordCalls++;
+            if (FailNextRecord)
+            {
+                FailNextRecord = false;
+                throw new InvalidOperationException("Simulated crash before recording contacts.");
+            }
+
+            foreach (var record in records)
+            {
+                store.TryAdd(record.Id, record);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryClaimDeliveryAsync(string memberId, string contactId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (claims.TryGetValue(contactId, out var claim) && (claim.Finished || now - claim.ClaimedAt < lease))
+            {
+                return Task.FromResult(false);
+            }
+
+            claims[contactId] = (now, false);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task CompleteDeliveryAsync(string memberId, string contactId, ContactStatus status, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            claims[contactId] = (at, true);
+            if (store.TryGetValue(contactId, out var record))
+            {
+                store[contactId] = record with { Status = status };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseDeliveryClaimAsync(string memberId, string contactId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            claims.Remove(contactId);
+        }
+
+        return Task.CompletedTask;
+    }
+}
