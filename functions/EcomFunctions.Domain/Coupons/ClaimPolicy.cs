@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Coupons;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using EcomFunctions.Domain.Platform;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Coupons;
 
 /// <summary>Lifecycle of a coupon definition: Draft → Active → Retired (Draft → Retired discards a draft).</summary>

@@ -1,5 +1,7 @@
 using EcomFunctions.Domain.Platform;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Coupons;
 
 /// <summary>A coupon issued to a member; <see cref="Replayed"/> when it was issued earlier under the same key.</summary>

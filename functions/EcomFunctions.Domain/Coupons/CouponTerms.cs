@@ -1,5 +1,7 @@
 using EcomFunctions.Domain.Platform;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Coupons;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Coupons;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Coupons;
 
 /// <summary>A code the shopper put on the cart, with the coupon and definition found for it (null when not found).</summary>

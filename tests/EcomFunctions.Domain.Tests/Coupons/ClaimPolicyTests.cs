@@ -2,6 +2,8 @@ using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 using static EcomFunctions.Domain.Tests.Coupons.Support.CouponTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Coupons;
 
 public class ClaimPolicyTests

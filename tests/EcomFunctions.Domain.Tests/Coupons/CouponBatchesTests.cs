@@ -3,6 +3,8 @@ using EcomFunctions.Domain.Platform;
 using EcomFunctions.Domain.Tests.Coupons.Support;
 using static EcomFunctions.Domain.Tests.Coupons.Support.CouponTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Coupons;
 
 public class CouponBatchesTests

@@ -1,6 +1,8 @@
 using EcomFunctions.Domain.Coupons;
 using static EcomFunctions.Domain.Tests.Coupons.Support.CouponTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Coupons;
 
 public class InventoryPlanTests

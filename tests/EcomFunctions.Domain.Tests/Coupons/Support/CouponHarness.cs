@@ -1,6 +1,8 @@
 using EcomFunctions.Domain.Coupons;
 using Microsoft.Extensions.Time.Testing;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Coupons.Support;
 
 /// <summary>The coupon use cases wired to the in-memory storage, fake lookups and a fake clock.</summary>

@@ -1,6 +1,8 @@
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Coupons.Support;
 
 /// <summary>Valid terms and definitions to vary in tests.</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using EcomFunctions.Domain.Coupons;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Coupons.Support;
 
 /// <summary>Member tiers held in a dictionary; unknown members are null (not found).</summary>
