@@ -63,8 +63,9 @@ public sealed class AppSettingsIntentTests(CompiledInfrastructure infra)
         }
 
         Assert.True(hub == "%DurableTaskHubName%", $"host.json durableTask.hubName must be '%DurableTaskHubName%' (set per environment), was '{hub}'.");
-        var hubName = Settings.GetValueOrDefault("DurableTaskHubName") ?? "";
-        Assert.Matches("^[A-Za-z][A-Za-z0-9]{2,44}$", hubName);
+        var hubName = Settings.GetValueOrDefault("DurableTaskHubName") ?? "(absent)";
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(hubName, "^[A-Za-z][A-Za-z0-9]{2,44}$"),
+            $"App setting DurableTaskHubName must be a valid task hub name (3-45 letters and digits, starting with a letter), was '{hubName}'.");
     }
 
     [Fact]

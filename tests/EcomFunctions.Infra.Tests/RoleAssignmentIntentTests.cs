@@ -105,7 +105,7 @@ public sealed class RoleAssignmentIntentTests(CompiledInfrastructure infra)
         Problems.None(
             infra.Snapshot.OfType(ResourceTypes.RoleAssignment)
                 .Where(r => r.Scope is null || !resources.Contains(r.Scope))
-                .Select(r => $"{Describe(r)} is scoped to {r.Scope ?? "(the deployment scope)"}"),
+                .Select(Describe),
             "Role assignments must be scoped to a single resource (never the resource group or subscription):");
     }
 
@@ -127,7 +127,7 @@ public sealed class RoleAssignmentIntentTests(CompiledInfrastructure infra)
     private static string Describe(PredictedResource assignment)
     {
         var role = RoleId(assignment);
-        return $"{RoleNames.GetValueOrDefault(role, role)} for {assignment.Properties.Text("principalId")} on {assignment.Scope}";
+        return $"{RoleNames.GetValueOrDefault(role, role)} for {assignment.Properties.Text("principalId")} on {assignment.Scope ?? "(the deployment's resource group or subscription)"}";
     }
 
     private static void AssertSameGrants(IReadOnlyCollection<(string Role, string Scope)> expected, IReadOnlyCollection<(string Role, string Scope)> actual, string who)
