@@ -133,14 +133,14 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
       appSettings: [for setting in items(appSettings): { name: setting.key, value: setting.value }]
     }
   }
 }
 
-// Basic (user/password) publishing credentials off: azd deploys with the operator's Entra token.
+// Basic (user/password) publishing credentials off: azd deploys with the operator's Entra token. (Flex Consumption has
+// no FTP endpoint, so siteConfig.ftpsState is not set; the ftp policy is still switched off for policy scanners.)
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'ftp'

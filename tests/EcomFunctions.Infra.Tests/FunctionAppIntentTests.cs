@@ -79,7 +79,6 @@ public sealed class FunctionAppIntentTests(CompiledInfrastructure infra)
     {
         Assert.True(Site.Properties.Flag("httpsOnly") == true, $"httpsOnly must be true, was {Site.Properties.Show("httpsOnly")}.");
         Assert.True(Site.Properties.Text("siteConfig", "minTlsVersion") == "1.2", $"siteConfig.minTlsVersion must be '1.2', was {Site.Properties.Show("siteConfig", "minTlsVersion")}.");
-        Assert.True(Site.Properties.Text("siteConfig", "ftpsState") == "Disabled", $"siteConfig.ftpsState must be 'Disabled', was {Site.Properties.Show("siteConfig", "ftpsState")}.");
 
         var policies = infra.Snapshot.OfType(ResourceTypes.PublishingCredentialsPolicy).ToDictionary(p => p.LeafName, p => p.Properties.Flag("allow"));
         foreach (var kind in new[] { "ftp", "scm" })
