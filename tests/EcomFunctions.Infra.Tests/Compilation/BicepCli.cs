@@ -62,10 +62,6 @@ public sealed class BicepCli
             start.ArgumentList.Add(argument);
         }
 
-        // Bicep prints a first-run banner and checks for updates unless told not to; neither belongs in CI output.
-        start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + ExecutablePath);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
