@@ -72,10 +72,16 @@ public interface ICouponDefinitionLookup
 /// when the store has no data that far back.</item>
 /// <item><see cref="ReadStockOutcomeAsync"/> returns units offered and sold for the campaign's stock-limited mechanics,
 /// or null when it has none.</item>
+/// <item><see cref="MarkFirstSeenAsync"/> records (campaign, kind, visitor) markers — <c>AddEntity</c>, 409 = seen —
+/// and returns the visitor ids seen for the first time, so that UV and participants count each person once. A marker
+/// stores the batch id that wrote it, and a retry of that same batch gets its visitors back as first seen (otherwise a
+/// crash between marking and <see cref="AddAsync"/> would lose them).</item>
 /// </list>
 /// </summary>
 public interface ICampaignMetrics
 {
+    Task<IReadOnlySet<string>> MarkFirstSeenAsync(string batchId, string campaignId, StorefrontActivityKind kind, IReadOnlyCollection<string> visitorIds, CancellationToken cancellationToken);
+
     Task AddAsync(string batchId, IReadOnlyList<MetricsBucket> increments, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<MetricsBucket>> ReadAsync(string campaignId, CancellationToken cancellationToken);
