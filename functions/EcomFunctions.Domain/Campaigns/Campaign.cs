@@ -633,7 +633,7 @@ public sealed record Campaign
             }
         }
 
-        if (check.ResumeBudgetPausedMechanics)
+        if (check.ResumeBudgetPausedMechanics && State is CampaignState.Scheduled or CampaignState.Live or CampaignState.Paused)
         {
             foreach (var pause in paused.Where(p => p.Source == MechanicPauseSource.Budget).ToList())
             {

@@ -69,6 +69,34 @@ public static partial class CampaignPlanRules
         return new CampaignPlanCheck(errors, warnings);
     }
 
+    /// <summary>
+    /// The plan as it is checked and stored: absent lists (null from JSON input) become empty, and the configured time
+    /// zone is filled in when the plan names none. Missing objects (goal, schedule, budget) stay missing for the check to report.
+    /// </summary>
+    public static CampaignPlan Normalize(CampaignPlan plan, CampaignOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        return plan with
+        {
+            Schedule = plan.Schedule is null ? plan.Schedule! : plan.Schedule with
+            {
+                TimeZoneId = TimeZoneOf(plan, options),
+                Stages = plan.Schedule.Stages ?? [],
+            },
+            Audience = plan.Audience is null ? plan.Audience! : plan.Audience with
+            {
+                Tiers = plan.Audience.Tiers ?? [],
+                Segments = plan.Audience.Segments ?? [],
+            },
+            Channels = plan.Channels ?? [],
+            Mechanics = (plan.Mechanics ?? []).Select(m => m is null ? m! : m with { Variants = m.Variants ?? [] }).ToList(),
+            Budget = plan.Budget is null ? plan.Budget! : plan.Budget with { Lines = plan.Budget.Lines ?? [] },
+            Variants = plan.Variants ?? [],
+            Owners = new CampaignOwners { Owners = plan.Owners?.Owners ?? [], ContingencyOwners = plan.Owners?.ContingencyOwners ?? [] },
+        };
+    }
+
     /// <summary>The time zone the plan runs in: its own, or the configured default.</summary>
     public static string TimeZoneOf(CampaignPlan plan, CampaignOptions options)
     {

@@ -93,10 +93,6 @@ public sealed class CampaignPlanChecker(ICouponDefinitionLookup couponDefinition
         return CampaignPlanRules.Check(campaignId, plan, new CampaignPlanContext(definitions, others), options);
     }
 
-    /// <summary>The plan as it will be stored: the configured time zone filled in when the plan names none.</summary>
-    public CampaignPlan Normalize(CampaignPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        return plan.Schedule is null ? plan : plan with { Schedule = plan.Schedule with { TimeZoneId = CampaignPlanRules.TimeZoneOf(plan, options) } };
-    }
+    /// <summary>The plan as it will be stored (see <see cref="CampaignPlanRules.Normalize"/>).</summary>
+    public CampaignPlan Normalize(CampaignPlan plan) => CampaignPlanRules.Normalize(plan, options);
 }

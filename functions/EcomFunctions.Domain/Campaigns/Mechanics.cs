@@ -22,8 +22,8 @@ public enum MechanicKind
 /// <see cref="Variants"/> empty = every A/B variant sees the mechanic; otherwise only members assigned to one of them.
 /// </summary>
 /// <remarks>
-/// Serialisation: the Domain carries no JSON attributes; storage and the App register the derived types by
-/// <see cref="Kind"/> (e.g. a <c>JsonTypeInfo</c> modifier with a <c>kind</c> discriminator).
+/// Serialisation: the Domain carries no JSON attributes; <see cref="CampaignJson.Options"/> registers the derived types
+/// with a <c>kind</c> discriminator (the <see cref="Kind"/> names).
 /// </remarks>
 public abstract record Mechanic
 {

@@ -398,6 +398,19 @@ public sealed class CampaignPlanRulesTests
     }
 
     [Fact]
+    public void Absent_lists_from_json_input_are_normalised_to_empty_and_then_checked()
+    {
+        var plan = Plan() with { Channels = null!, Variants = null!, Mechanics = null!, Owners = null!, Goal = null!, Schedule = Plan().Schedule with { TimeZoneId = null, Stages = null! } };
+
+        var normalized = CampaignPlanRules.Normalize(plan, Options());
+        var errors = Errors(normalized);
+
+        Assert.Equal("Asia/Shanghai", normalized.Schedule.TimeZoneId);
+        Assert.Empty(normalized.Mechanics);
+        Assert.Equal(["channels", "goal", "owners.owners"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void An_invalid_plan_gets_no_warnings() =>
         Assert.Empty(Check(Plan() with { Theme = "", Channels = [CampaignChannel.App] }).Warnings);
 }
