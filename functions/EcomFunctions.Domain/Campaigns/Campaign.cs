@@ -119,12 +119,15 @@ public sealed record Campaign
         return blank.Commit(campaign, actor, now, [(CampaignAction.Create, null)], [Event(CampaignEventTypes.CampaignCreated, ("name", plan.Name))]);
     }
 
-    /// <summary>Replaces the plan (Draft only; editing a Rejected campaign reopens it as a Draft).</summary>
+    /// <summary>
+    /// Replaces the plan (Draft only; editing a Rejected campaign reopens it as a Draft). Readiness confirmations are
+    /// cleared: stock, logistics and load test were confirmed for the previous plan.
+    /// </summary>
     public Result<CampaignChange> Update(CampaignPlan plan, IReadOnlyList<CampaignWarning> warnings, CampaignActor actor, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return Transition(CampaignAction.Update, actor, now, State == CampaignState.Rejected ? "reopened by editing after rejection" : null,
-            c => c with { Plan = plan, Warnings = warnings ?? [], PlanAuthors = AddAuthor(c.PlanAuthors, actor.Id) },
+            c => c with { Plan = plan, Warnings = warnings ?? [], PlanAuthors = AddAuthor(c.PlanAuthors, actor.Id), Readiness = ReadinessChecklist.Empty },
             Event(CampaignEventTypes.CampaignUpdated));
     }
 

@@ -111,6 +111,10 @@ public sealed partial record CampaignIncident
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(actor);
+        if (CampaignLifecycle.CheckRole(actor, CampaignAction.HandleIncident) is { } denied)
+        {
+            return denied;
+        }
 
         var errors = new FieldErrors()
             .AddIf(!IdPattern().IsMatch(incidentId ?? ""), "id", "Letters, digits, '-' or '_' (at most 64).")
@@ -177,7 +181,11 @@ public sealed partial record CampaignIncident
 
     public Result<CampaignIncident> AddNote(string note, CampaignActor actor, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(actor);
+        if (CampaignLifecycle.CheckRole(actor, CampaignAction.HandleIncident) is { } denied)
+        {
+            return denied;
+        }
+
         if (string.IsNullOrWhiteSpace(note) || note.Length > MaxTextLength)
         {
             return Problem.Validation("note", $"Required, at most {MaxTextLength} characters.");
@@ -188,7 +196,11 @@ public sealed partial record CampaignIncident
 
     public Result<CampaignIncident> Resolve(string resolution, CampaignActor actor, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(actor);
+        if (CampaignLifecycle.CheckRole(actor, CampaignAction.HandleIncident) is { } denied)
+        {
+            return denied;
+        }
+
         if (Status == IncidentStatus.Resolved)
         {
             return this;

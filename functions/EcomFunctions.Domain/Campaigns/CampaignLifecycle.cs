@@ -44,6 +44,9 @@ public enum CampaignAction
     ResumeMechanic,
     CheckBudget,
     RecordLessons,
+
+    /// <summary>Open, annotate or resolve an incident (in any state: stock and logistics trouble starts before and outlives the campaign).</summary>
+    HandleIncident,
 }
 
 public static class CampaignRoles
@@ -104,6 +107,7 @@ public static class CampaignLifecycle
         [CampaignAction.ResumeMechanic] = [CampaignRoles.Manager, CampaignRoles.Approver, CampaignRoles.System],
         [CampaignAction.CheckBudget] = [CampaignRoles.System],
         [CampaignAction.RecordLessons] = [CampaignRoles.Manager],
+        [CampaignAction.HandleIncident] = [CampaignRoles.Manager, CampaignRoles.Approver, CampaignRoles.System],
     };
 
     /// <summary>The state <paramref name="action"/> leads to from <paramref name="from"/>, or null when it is not allowed there.</summary>
@@ -120,8 +124,10 @@ public static class CampaignLifecycle
     /// <summary>Whether the campaign's offers may be shown and claimed (the kill switch reads this).</summary>
     public static bool IsOpenForShoppers(CampaignState state) => state == CampaignState.Live;
 
-    internal static Problem? CheckRole(CampaignActor actor, CampaignAction action)
+    /// <summary>Forbidden (code <c>missing-role</c>) unless the actor holds one of the action's roles.</summary>
+    public static Problem? CheckRole(CampaignActor actor, CampaignAction action)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         var roles = RolesFor(action);
         return roles.Any(actor.HasRole)
             ? null

@@ -72,7 +72,9 @@ public sealed class CampaignPlanning(
             return invalid;
         }
 
-        return await CampaignStore.ApplyAsync(campaigns, campaignId, expectedVersion,
+        // Without an If-Match the plan still only replaces the version it was checked against: a concurrent edit
+        // makes this update fail (PreconditionFailed) instead of being silently overwritten.
+        return await CampaignStore.ApplyAsync(campaigns, campaignId, expectedVersion ?? loaded.Value.Version,
             c => c.Update(normalized, check.Warnings, actor, time.GetUtcNow()), cancellationToken);
     }
 

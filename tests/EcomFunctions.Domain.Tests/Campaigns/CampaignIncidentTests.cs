@@ -39,6 +39,16 @@ public sealed class CampaignIncidentTests
     }
 
     [Fact]
+    public void Only_campaign_roles_handle_incidents()
+    {
+        var opened = CampaignIncident.Open(InState(CampaignState.Live), Report(), "inc-1", Planner, Start).GetValueOrThrow();
+
+        Assert.Equal(ProblemKind.Forbidden, CampaignIncident.Open(InState(CampaignState.Live), Report(), "inc-2", Outsider, Start).Problem!.Kind);
+        Assert.Equal(ProblemKind.Forbidden, opened.Resolve("x", Outsider, Start).Problem!.Kind);
+        Assert.True(opened.AddNote("seen", CampaignActor.System, Start).IsSuccess);
+    }
+
+    [Fact]
     public void Pausing_an_unknown_mechanic_is_rejected()
     {
         var result = CampaignIncident.Open(InState(CampaignState.Live), Report(new IncidentAction(IncidentActionKind.PauseMechanic, "ghost")), "inc-1", Planner, Start);

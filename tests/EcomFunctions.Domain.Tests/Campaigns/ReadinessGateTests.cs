@@ -49,6 +49,16 @@ public sealed class ReadinessGateTests
     }
 
     [Fact]
+    public void Editing_the_plan_clears_readiness_confirmed_for_the_previous_plan()
+    {
+        var edited = Draft()
+            .Apply(c => c.ConfirmReadiness([ReadinessItem.StockConfirmed], Planner, At(9, 1, 10), null))
+            .Apply(c => c.Update(Plan() with { Mechanics = [Plan().Mechanics[0]] }, [], Planner, At(9, 1, 11)));
+
+        Assert.Contains(ReadinessItem.StockConfirmed, ReadinessGate.Check(edited).Missing);
+    }
+
+    [Fact]
     public void Contingency_owners_are_named_not_ticked()
     {
         var campaign = Approved(contingencyOwners: false);
