@@ -127,6 +127,27 @@ public sealed class CampaignServicesTests
     }
 
     [Fact]
+    public async Task An_update_without_if_match_does_not_overwrite_a_concurrent_edit()
+    {
+        await CreateAsync();
+        store.BeforeSave = change => store.Put(change.Campaign with { Version = change.ExpectedVersion + 1, Plan = Plan() with { Theme = "Theirs" } });
+
+        var result = await planning.UpdateAsync(CampaignId, Plan() with { Theme = "Mine" }, null, Editor, Ct);
+
+        Assert.Equal(ProblemKind.PreconditionFailed, result.Problem!.Kind);
+        Assert.Equal("Theirs", (await planning.GetAsync(CampaignId, Ct)).GetValueOrThrow().Plan.Theme);
+    }
+
+    [Fact]
+    public async Task A_spend_batch_is_capped()
+    {
+        await LiveAsync();
+        var entries = Enumerable.Range(0, CampaignBudgets.MaxBatch + 1).Select(i => SpendEntry.ForPaidPromotion(CampaignId, $"ad-{i}", 1m, Start)).ToList();
+
+        Assert.Equal(ProblemKind.TooLarge, (await budgets.RecordSpendAsync(CampaignId, entries, Ct)).Problem!.Kind);
+    }
+
+    [Fact]
     public async Task A_submitted_campaign_cannot_be_edited()
     {
         await CreateAsync();
