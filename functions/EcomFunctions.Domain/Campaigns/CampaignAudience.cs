@@ -1,14 +1,6 @@
-namespace EcomFunctions.Domain.Campaigns;
+using EcomFunctions.Domain.Members;
 
-/// <summary>Member tiers, lowest first. Each tier inherits the benefits of the tiers below it (DESIGN §7).</summary>
-public enum AudienceTier
-{
-    Regular,
-    Silver,
-    Gold,
-    Platinum,
-    Diamond,
-}
+namespace EcomFunctions.Domain.Campaigns;
 
 /// <summary>Whether new users (members who signed up recently or have not yet bought) are in the audience.</summary>
 public enum NewUserPolicy
@@ -30,7 +22,7 @@ public enum NewUserPolicy
 /// </summary>
 public sealed record CampaignAudience
 {
-    public IReadOnlyList<AudienceTier> Tiers { get; init; } = [];
+    public IReadOnlyList<MemberTier> Tiers { get; init; } = [];
 
     public IReadOnlyList<string> Segments { get; init; } = [];
 
@@ -39,7 +31,7 @@ public sealed record CampaignAudience
     public static CampaignAudience Everyone { get; } = new();
 
     /// <summary>The lowest tier that qualifies (inheritance makes every tier above it qualify too).</summary>
-    public AudienceTier LowestTier => Tiers.Count == 0 ? AudienceTier.Regular : Tiers.Min();
+    public MemberTier LowestTier => Tiers.Count == 0 ? MemberTier.Regular : Tiers.Min();
 
     public bool Includes(ShopperProfile shopper)
     {
@@ -77,7 +69,7 @@ public sealed record CampaignAudience
 }
 
 /// <summary>What the storefront knows about the shopper asking for offers.</summary>
-public sealed record ShopperProfile(string MemberId, AudienceTier Tier, IReadOnlyCollection<string> Segments, bool IsNewUser);
+public sealed record ShopperProfile(string MemberId, MemberTier Tier, IReadOnlyCollection<string> Segments, bool IsNewUser);
 
 public enum CampaignChannel
 {

@@ -1,5 +1,7 @@
 using EcomFunctions.Domain.Platform;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Campaigns;
 
 public enum MechanicKind
@@ -246,7 +248,7 @@ public sealed record CouponMechanic : Mechanic
 /// <summary>A discount only members at or above <see cref="MinimumTier"/> see (会员专享).</summary>
 public sealed record MemberExclusiveMechanic : Mechanic
 {
-    public AudienceTier MinimumTier { get; init; } = AudienceTier.Silver;
+    public MemberTier MinimumTier { get; init; } = MemberTier.Silver;
 
     public decimal PercentOff { get; init; }
 
@@ -260,7 +262,7 @@ public sealed record MemberExclusiveMechanic : Mechanic
         }
         else
         {
-            check.AddIf(MinimumTier == AudienceTier.Regular, "minimumTier", "A member-exclusive offer needs a tier above Regular; use PercentOff for everyone.");
+            check.AddIf(MinimumTier == MemberTier.Regular, "minimumTier", "A member-exclusive offer needs a tier above Regular; use PercentOff for everyone.");
         }
 
         check.Percent(PercentOff, "percentOff");

@@ -2,6 +2,8 @@ using System.Text.Json;
 using EcomFunctions.Domain.Campaigns;
 using static EcomFunctions.Domain.Tests.Campaigns.CampaignTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Campaigns;
 
 public sealed class CampaignJsonTests
@@ -21,7 +23,7 @@ public sealed class CampaignJsonTests
                 new PointsRedemptionMechanic { Id = "pr", PointsPerCurrencyUnit = 100, MaxShareOfOrder = 0.3m, Window = window },
                 new GiftWithPurchaseMechanic { Id = "gw", MinimumSpend = 199m, GiftSku = "TOTE", GiftStock = 50, GiftValue = 12m, Window = window },
                 new CouponMechanic { Id = "cp", CouponDefinitionId = CouponDefinitionId, Window = new TimeWindow(PreheatStart, End) },
-                new MemberExclusiveMechanic { Id = "me", MinimumTier = AudienceTier.Gold, PercentOff = 12m, Window = window },
+                new MemberExclusiveMechanic { Id = "me", MinimumTier = MemberTier.Gold, PercentOff = 12m, Window = window },
             ],
             Schedule = Plan().Schedule with { Stages = [new CampaignStage("Main", StageKind.Main, Start, End)] },
         };

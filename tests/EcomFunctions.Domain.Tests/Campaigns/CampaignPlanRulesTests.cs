@@ -1,6 +1,8 @@
 using EcomFunctions.Domain.Campaigns;
 using static EcomFunctions.Domain.Tests.Campaigns.CampaignTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Campaigns;
 
 public sealed class CampaignPlanRulesTests
@@ -323,7 +325,7 @@ public sealed class CampaignPlanRulesTests
 
     [Fact]
     public void A_member_exclusive_offer_for_regular_members_is_rejected() =>
-        AssertOnlyError(WithMechanic(3, new MemberExclusiveMechanic { Id = "vip", MinimumTier = AudienceTier.Regular, PercentOff = 10m }),
+        AssertOnlyError(WithMechanic(3, new MemberExclusiveMechanic { Id = "vip", MinimumTier = MemberTier.Regular, PercentOff = 10m }),
             "mechanics[3].minimumTier");
 
     [Fact]

@@ -4,6 +4,8 @@ using EcomFunctions.Domain.Tests.Campaigns.Fakes;
 using Microsoft.Extensions.Time.Testing;
 using static EcomFunctions.Domain.Tests.Campaigns.CampaignTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Campaigns;
 
 public sealed class CampaignServicesTests
@@ -268,7 +270,7 @@ public sealed class CampaignServicesTests
     {
         await LiveAsync();
         ICampaignAvailabilitySource claimPath = store;
-        var shopper = new ShopperProfile("member-7", AudienceTier.Gold, [], false);
+        var shopper = new ShopperProfile("member-7", MemberTier.Gold, [], false);
         time.SetUtcNow(Start.AddHours(1));
         Assert.NotEmpty(await storefront.ListOffersAsync(shopper, Ct));
 

@@ -1,6 +1,8 @@
 using EcomFunctions.Domain.Campaigns;
 using EcomFunctions.Domain.Platform;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Campaigns;
 
 /// <summary>
@@ -43,7 +45,7 @@ internal static class CampaignTestData
             End = End,
             TimeZoneId = "Asia/Shanghai",
         },
-        Audience = new CampaignAudience { Tiers = [AudienceTier.Silver], Segments = [], NewUsers = NewUserPolicy.Include },
+        Audience = new CampaignAudience { Tiers = [MemberTier.Silver], Segments = [], NewUsers = NewUserPolicy.Include },
         Channels = [CampaignChannel.App, CampaignChannel.Web],
         Mechanics =
         [

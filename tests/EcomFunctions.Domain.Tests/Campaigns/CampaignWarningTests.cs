@@ -1,6 +1,8 @@
 using EcomFunctions.Domain.Campaigns;
 using static EcomFunctions.Domain.Tests.Campaigns.CampaignTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Campaigns;
 
 public sealed class CampaignWarningTests
@@ -173,7 +175,7 @@ public sealed class CampaignWarningTests
     public void Another_campaign_on_the_same_audience_at_the_same_time_draws_a_warning()
     {
         var other = new CampaignCalendarEntry("gold-week", "Gold week", CampaignState.Scheduled,
-            new TimeWindow(At(9, 15), At(9, 20)), new CampaignAudience { Tiers = [AudienceTier.Gold] });
+            new TimeWindow(At(9, 15), At(9, 20)), new CampaignAudience { Tiers = [MemberTier.Gold] });
 
         var warning = Assert.Single(Warnings(Plan(), context: Context(other)));
 

@@ -1,11 +1,13 @@
 using EcomFunctions.Domain.Campaigns;
 using static EcomFunctions.Domain.Tests.Campaigns.CampaignTestData;
 
+using EcomFunctions.Domain.Members;
+
 namespace EcomFunctions.Domain.Tests.Campaigns;
 
 public sealed class StorefrontOffersTests
 {
-    private static readonly ShopperProfile GoldMember = new("member-7", AudienceTier.Gold, ["students"], IsNewUser: false);
+    private static readonly ShopperProfile GoldMember = new("member-7", MemberTier.Gold, ["students"], IsNewUser: false);
 
     private static readonly DateTimeOffset FlashHour = At(9, 10, 21);
 
@@ -55,9 +57,9 @@ public sealed class StorefrontOffersTests
     {
         var live = InState(CampaignState.Live);   // audience: Silver and up
 
-        Assert.Empty(Offers(live, GoldMember with { Tier = AudienceTier.Regular }));
-        Assert.NotEmpty(Offers(live, GoldMember with { Tier = AudienceTier.Silver }));
-        Assert.NotEmpty(Offers(live, GoldMember with { Tier = AudienceTier.Diamond }));
+        Assert.Empty(Offers(live, GoldMember with { Tier = MemberTier.Regular }));
+        Assert.NotEmpty(Offers(live, GoldMember with { Tier = MemberTier.Silver }));
+        Assert.NotEmpty(Offers(live, GoldMember with { Tier = MemberTier.Diamond }));
     }
 
     [Fact]
@@ -74,11 +76,11 @@ public sealed class StorefrontOffersTests
     [Fact]
     public void A_member_exclusive_offer_needs_its_minimum_tier()
     {
-        var plan = Plan() with { Mechanics = [new MemberExclusiveMechanic { Id = "vip", MinimumTier = AudienceTier.Platinum, PercentOff = 15m }] };
+        var plan = Plan() with { Mechanics = [new MemberExclusiveMechanic { Id = "vip", MinimumTier = MemberTier.Platinum, PercentOff = 15m }] };
         var live = InState(CampaignState.Live, plan);
 
         Assert.Empty(Offers(live));
-        Assert.Equal("vip", Assert.Single(Offers(live, GoldMember with { Tier = AudienceTier.Diamond })).MechanicId);
+        Assert.Equal("vip", Assert.Single(Offers(live, GoldMember with { Tier = MemberTier.Diamond })).MechanicId);
     }
 
     [Fact]
