@@ -34,7 +34,7 @@ public static class ContactDetector
     private const int MaxDigits = 24;
 
     private static readonly string[] PhoneKeywords =
-        ["电话", "手机", "热线", "致电", "拨打", "联系", "号码", "tel", "phone", "call", "mobile", "whatsapp"];
+        ["电话", "手机", "热线", "致电", "拨打", "打我", "联系", "号码", "短信", "tel", "phone", "call", "text", "sms", "mobile", "whatsapp"];
 
     private static readonly HashSet<string> StrongTlds = new(StringComparer.Ordinal)
     {
@@ -60,7 +60,7 @@ public static class ContactDetector
         new("加v"), new("vx"), new("wx"), new("weixin"), new("wechat"), new("we chat"),
         new("扣扣", QqOnly: true), new("qq", QqOnly: true), new("企鹅号", QqOnly: true), new("企鹅", QqOnly: true),
         new("whatsapp"), new("whats app"), new("telegram"), new("电报"), new("skype"), new("viber"), new("kakaotalk"),
-        new("kakao"), new("tg", Strict: true), new("line", Strict: true), new("signal", Strict: true),
+        new("kakao"), new("v", Strict: true), new("tg", Strict: true), new("line", Strict: true), new("signal", Strict: true),
     ];
 
     private static readonly TermMatcher MessagingMatcher =
@@ -235,7 +235,7 @@ public static class ContactDetector
 
     private static bool HasPhoneKeywordBefore(ReadOnlySpan<char> f, int start)
     {
-        var windowStart = Math.Max(0, start - 10);
+        var windowStart = Math.Max(0, start - 12);
         var window = f[windowStart..start];
         foreach (var keyword in PhoneKeywords)
         {
@@ -581,7 +581,7 @@ public static class ContactDetector
             {
                 explicitConnector = true;
             }
-            else if (c is not (' ' or '-' or '~' or '(' or ')' or '[' or ']' or '【' or '】' or '「' or '」' or '"' or '\'' or '搜' or '加' or '我' or '的' or '账' or '帐' or '群' or '/'))
+            else if (!(c is '搜' or '加' or '我' or '的' or '账' or '帐' or '群' || IsDecoration(f, i)))
             {
                 break;
             }
@@ -669,6 +669,18 @@ public static class ContactDetector
         idEnd = last + 1;
         id = candidate.ToString();
         return true;
+    }
+
+    /// <summary>Spaces, punctuation, symbols and emoji people put between "微信" and the id ("微信❤️：abc").</summary>
+    private static bool IsDecoration(ReadOnlySpan<char> f, int i)
+    {
+        var c = f[i];
+        if (char.IsSurrogate(c))
+        {
+            return true;
+        }
+
+        return !char.IsLetterOrDigit(c) && PhoneDigit(c) < 0;
     }
 
     private sealed record MessagingKeyword(string Keyword, bool Strict = false, bool QqOnly = false);

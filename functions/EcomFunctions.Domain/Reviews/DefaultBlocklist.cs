@@ -41,7 +41,7 @@ public static class DefaultBlocklist
             "加微信", "加我微信", "加v", "加薇", "加vx", "加qq", "加扣扣", "私聊", "私信我", "联系我", "dm me", "add me on",
             "text me", "whatsapp me", "contact me");
         Add(ModerationCategory.Competitor, ModerationAction.Review,
-            "淘宝", "天猫", "拼多多", "京东商城", "京东自营", "唯品会", "苏宁易购", "抖音小店", "闲鱼", "temu", "shein",
+            "淘宝", "天猫", "拼多多", "京东商城", "京东自营", "唯品会", "苏宁易购", "抖音小店", "闲鱼", "taobao", "tmall", "pinduoduo", "temu", "shein",
             "aliexpress", "ebay", "amazon");
         Add(ModerationCategory.Fake, ModerationAction.Review,
             "好评返现", "返现", "晒图返", "五星好评返", "好评有礼", "刷好评", "刷单", "cashback for", "free product for review",

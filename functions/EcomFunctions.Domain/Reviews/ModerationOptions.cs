@@ -28,15 +28,19 @@ public sealed class ModerationOptions
     /// <summary>More links than this rejects the review as link spam.</summary>
     public int MaxLinks { get; set; } = 1;
 
-    /// <summary>Share of the text (non-space characters) taken by links at or above which the review is link spam.</summary>
-    public double LinkDensityRejectRatio { get; set; } = 0.5;
+    /// <summary>
+    /// A review whose text beside its links has fewer letters, digits and CJK characters than this is an ad carrying a
+    /// link, not a review mentioning one. Counted in characters rather than as a share because Chinese is dense: a
+    /// 25-character address beside 13 Chinese characters is still a real sentence.
+    /// </summary>
+    public int MinTextBesideLinks { get; set; } = 10;
 
     // ---- floods ----
 
     /// <summary>A character repeated this many times in a row is a flood ("!!!!!!", "好好好好好好").</summary>
     public int FloodRunLength { get; set; } = 6;
 
-    /// <summary>A two- or three-character pattern repeated this many times in a row is a flood ("好评好评好评好评").</summary>
+    /// <summary>A two- to four-character pattern repeated this many times in a row is a flood ("好评好评好评好评").</summary>
     public int FloodPatternRepeats { get; set; } = 4;
 
     /// <summary>When floods make up at least this share of the text it carries no information: review.</summary>
@@ -60,8 +64,11 @@ public sealed class ModerationOptions
     /// <summary>Hamming distance at or below which two fingerprints are near-duplicates (1–7).</summary>
     public int NearDuplicateMaxDistance { get; set; } = 3;
 
-    /// <summary>Shorter compact texts are not compared: many members honestly write "很好，好评".</summary>
-    public int NearDuplicateMinLength { get; set; } = 20;
+    /// <summary>
+    /// Texts with fewer words than this (a CJK character counts as a word) are not compared: many members honestly write
+    /// "很好，好评" or "Good quality, fast delivery".
+    /// </summary>
+    public int NearDuplicateMinWords { get; set; } = 10;
 
     /// <summary>Only earlier reviews posted within this window count (DESIGN §8: across members within 7 days).</summary>
     public TimeSpan NearDuplicateWindow { get; set; } = TimeSpan.FromDays(7);
@@ -110,14 +117,14 @@ public sealed class ModerationOptions
     {
         var errors = new FieldErrors();
         errors.AddIf(MaxLinks < 0, nameof(MaxLinks), "Must be zero or more.");
-        errors.AddIf(LinkDensityRejectRatio is <= 0 or > 1, nameof(LinkDensityRejectRatio), "Must be in (0, 1].");
+        errors.AddIf(MinTextBesideLinks < 0, nameof(MinTextBesideLinks), "Must be zero or more.");
         errors.AddIf(FloodRunLength < 2, nameof(FloodRunLength), "Must be at least 2.");
         errors.AddIf(FloodPatternRepeats < 2, nameof(FloodPatternRepeats), "Must be at least 2.");
         errors.AddIf(FloodShareForReview is <= 0 or > 1, nameof(FloodShareForReview), "Must be in (0, 1].");
         errors.AddIf(EmojiShareForReview is <= 0 or > 1, nameof(EmojiShareForReview), "Must be in (0, 1].");
         errors.AddIf(AllCapsShare is <= 0 or > 1, nameof(AllCapsShare), "Must be in (0, 1].");
         errors.AddIf(NearDuplicateMaxDistance is < 1 or > 7, nameof(NearDuplicateMaxDistance), "Must be between 1 and 7.");
-        errors.AddIf(NearDuplicateMinLength < SimHashFingerprint.ShingleLength, nameof(NearDuplicateMinLength), "Too short to fingerprint.");
+        errors.AddIf(NearDuplicateMinWords < 1, nameof(NearDuplicateMinWords), "Must be at least 1.");
         errors.AddIf(NearDuplicateWindow <= TimeSpan.Zero, nameof(NearDuplicateWindow), "Must be positive.");
         errors.AddIf(NearDuplicateMembersForReject < 1, nameof(NearDuplicateMembersForReject), "Must be at least 1.");
         errors.AddIf(BurstWindow <= TimeSpan.Zero, nameof(BurstWindow), "Must be positive.");

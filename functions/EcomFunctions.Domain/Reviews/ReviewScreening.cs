@@ -108,7 +108,7 @@ public sealed class ReviewScreening
         ArgumentNullException.ThrowIfNull(text);
         var normalized = TextNormalizer.Normalize(text);
         var fingerprint = SimHashFingerprint.Compute(normalized);
-        var comparable = normalized.Compact.Length >= options.NearDuplicateMinLength;
+        var comparable = CountWords(normalized.Compact) >= options.NearDuplicateMinWords;
         return new PreparedReview(normalized, fingerprint, comparable,
             comparable ? fingerprint.BandKeys(options.NearDuplicateMaxDistance) : []);
     }
@@ -272,15 +272,47 @@ public sealed class ReviewScreening
             return;
         }
 
-        var nonSpace = text.Original.Count(c => !char.IsWhiteSpace(c));
-        var linkChars = links.Sum(l => l.OriginalSpan.Length);
-        var share = nonSpace == 0 ? 0 : (double)linkChars / nonSpace;
-        if (links.Count > options.MaxLinks || share >= options.LinkDensityRejectRatio)
+        var beside = 0;
+        for (var i = 0; i < text.Original.Length; i++)
+        {
+            if (char.IsLetterOrDigit(text.Original[i]) && !links.Any(l => i >= l.OriginalSpan.Start && i < l.OriginalSpan.End))
+            {
+                beside++;
+            }
+        }
+
+        if (links.Count > options.MaxLinks || beside < options.MinTextBesideLinks)
         {
             reasons.Add(new ScreeningReason(ScreeningReasonCodes.LinkDensity, ModerationCategory.Spam, ModerationAction.Reject,
-                string.Create(CultureInfo.InvariantCulture, $"{links.Count} link(s) taking {share:P0} of the text"),
+                string.Create(CultureInfo.InvariantCulture, $"{links.Count} link(s) with {beside} character(s) of other text"),
                 links.Select(l => l.OriginalSpan).ToList()));
         }
+    }
+
+    /// <summary>Latin/digit words plus CJK characters: a length measure that treats Chinese and English alike.</summary>
+    private static int CountWords(string compact)
+    {
+        var words = 0;
+        var inWord = false;
+        foreach (var c in compact)
+        {
+            if (TextNormalizer.IsCjk(c))
+            {
+                words += char.IsLowSurrogate(c) ? 0 : 1;
+                inWord = false;
+            }
+            else if (char.IsLetterOrDigit(c))
+            {
+                words += inWord ? 0 : 1;
+                inWord = true;
+            }
+            else
+            {
+                inWord = false;
+            }
+        }
+
+        return words;
     }
 
     private void AddTextSignalReasons(TextSignals signals, List<ScreeningReason> reasons)

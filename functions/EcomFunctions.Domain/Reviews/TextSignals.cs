@@ -20,7 +20,7 @@ public sealed record TextSignals(
 
     /// <summary>
     /// Measures the text. Floods are runs of one character repeated <paramref name="runLength"/> times ("!!!!!!",
-    /// "好好好好好好") or of a 2–3 character pattern repeated <paramref name="patternRepeats"/> times ("好评好评好评好评"),
+    /// "好好好好好好") or of a 2–4 character pattern repeated <paramref name="patternRepeats"/> times ("好评好评好评好评"),
     /// counted on the folded text with spaces and invisible characters ignored ("好 好\u200b好…" is still a flood).
     /// </summary>
     public static TextSignals Measure(NormalizedText text, int runLength, int patternRepeats)
@@ -98,9 +98,12 @@ public sealed record TextSignals(
         }
     }
 
+    /// <summary>Longest repeated pattern looked for: four characters covers "good", "nice", "好评好评".</summary>
+    private const int MaxPeriod = 4;
+
     private static int FloodEnd(ReadOnlySpan<char> s, int start, int runLength, int patternRepeats)
     {
-        for (var period = 1; period <= 3; period++)
+        for (var period = 1; period <= MaxPeriod; period++)
         {
             var j = start + period;
             while (j < s.Length && s[j] == s[j - period])
