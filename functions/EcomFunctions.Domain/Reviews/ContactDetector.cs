@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace EcomFunctions.Domain.Reviews;
 
 /// <summary>The kinds of contact detail and advertising that lure buyers off the platform.</summary>
@@ -33,6 +35,13 @@ public static class ContactDetector
 {
     private const int MaxDigits = 24;
 
+    private static readonly SearchValues<char> PhoneDigitChars =
+        SearchValues.Create("0123456789零〇一壹幺么二贰貳两三叁參四肆五伍六陆陸七柒八捌九玖");
+
+    private static readonly SearchValues<char> EmailTriggers = SearchValues.Create("@#艾([");
+
+    private static readonly SearchValues<char> UrlTriggers = SearchValues.Create(".。点點([:");
+
     private static readonly string[] PhoneKeywords =
         ["电话", "手机", "热线", "致电", "拨打", "打我", "联系", "号码", "短信", "tel", "phone", "call", "text", "sms", "mobile", "whatsapp"];
 
@@ -63,6 +72,9 @@ public static class ContactDetector
         new("kakao"), new("v", Strict: true), new("tg", Strict: true), new("line", Strict: true), new("signal", Strict: true),
     ];
 
+    private static readonly SearchValues<char> MessagingFirstChars =
+        SearchValues.Create(string.Concat(MessagingKeywords.Select(k => TextNormalizer.NormalizeTerm(k.Keyword)[0]).Distinct()));
+
     private static readonly TermMatcher MessagingMatcher =
         TermMatcher.Build(MessagingKeywords.Select(k => TextNormalizer.NormalizeTerm(k.Keyword)).ToList());
 
@@ -72,11 +84,27 @@ public static class ContactDetector
         ArgumentNullException.ThrowIfNull(text);
         List<ContactHit>? hits = null;
         var folded = text.Folded.AsSpan();
-        FindPhones(text, folded, ref hits);
+        // Most reviews have no digit, no dot and no '@': each scanner first checks that it has anything to look at.
+        if (folded.ContainsAny(PhoneDigitChars))
+        {
+            FindPhones(text, folded, ref hits);
+        }
+
         var emailsFrom = hits?.Count ?? 0;
-        FindEmails(text, folded, ref hits);
-        FindUrls(text, folded, ref hits, emailsFrom);
-        FindMessagingIds(text, ref hits);
+        if (folded.ContainsAny(EmailTriggers) || folded.Contains(" at ", StringComparison.Ordinal))
+        {
+            FindEmails(text, folded, ref hits);
+        }
+
+        if (folded.ContainsAny(UrlTriggers) || folded.Contains(" dot ", StringComparison.Ordinal))
+        {
+            FindUrls(text, folded, ref hits, emailsFrom);
+        }
+
+        if (text.Compact.AsSpan().ContainsAny(MessagingFirstChars))
+        {
+            FindMessagingIds(text, ref hits);
+        }
         return hits ?? (IReadOnlyList<ContactHit>)[];
     }
 
@@ -93,11 +121,13 @@ public static class ContactDetector
         Span<char> digits = stackalloc char[MaxDigits];
         for (var i = 0; i < f.Length; i++)
         {
-            if (PhoneDigit(f[i]) < 0)
+            var next = f[i..].IndexOfAny(PhoneDigitChars);
+            if (next < 0)
             {
-                continue;
+                return;
             }
 
+            i += next;
             var start = i;
             var last = i;
             var count = 0;
@@ -316,30 +346,22 @@ public static class ContactDetector
             return 0;
         }
 
-        var c = f[i];
-        if (c == '.')
+        switch (f[i])
         {
-            literal = true;
-            return 1;
+            case '.':
+                literal = true;
+                return 1;
+            case '。' or '点' or '點':
+                return 1;
+            case '(' or '[':
+                var rest = f[i..];
+                return rest.StartsWith("(dot)") || rest.StartsWith("[dot]") ? 5 : rest.StartsWith("(.)") || rest.StartsWith("[.]") ? 3 : 0;
+            case ' ':
+                rest = f[i..];
+                return rest.StartsWith(" dot ") ? 5 : rest.StartsWith(" . ") ? 3 : 0;
+            default:
+                return 0;
         }
-
-        if (c is '。' or '点' or '點')
-        {
-            return 1;
-        }
-
-        var rest = f[i..];
-        if (rest.StartsWith("(dot)") || rest.StartsWith("[dot]") || rest.StartsWith("(.)") || rest.StartsWith("[.]"))
-        {
-            return rest[1] == '.' ? 3 : 5;
-        }
-
-        if (rest.StartsWith(" dot ") || rest.StartsWith(" . "))
-        {
-            return rest[1] == '.' ? 3 : 5;
-        }
-
-        return 0;
     }
 
     private static bool TryDomainAround(NormalizedText text, ReadOnlySpan<char> f, int dotAt, int dotLength, bool literal, out int start, out int end)
@@ -503,19 +525,22 @@ public static class ContactDetector
     /// <summary>Recognises '@', and — only before a well-known provider — '#', "(at)", "[at]", " at ", "艾特".</summary>
     private static int AtLikeAt(ReadOnlySpan<char> f, int i, out bool explicitAt)
     {
-        explicitAt = f[i] == '@';
-        if (explicitAt || f[i] == '#')
+        explicitAt = false;
+        switch (f[i])
         {
-            return 1;
+            case '@':
+                explicitAt = true;
+                return 1;
+            case '#':
+                return 1;
+            case '(' or '[' or ' ':
+                var rest = f[i..];
+                return rest.StartsWith("(at)") || rest.StartsWith("[at]") || rest.StartsWith(" at ") ? 4 : 0;
+            case '艾':
+                return f[i..].StartsWith("艾特") ? 2 : 0;
+            default:
+                return 0;
         }
-
-        var rest = f[i..];
-        if (rest.StartsWith("(at)") || rest.StartsWith("[at]") || rest.StartsWith(" at "))
-        {
-            return 4;
-        }
-
-        return rest.StartsWith("艾特") ? 2 : 0;
     }
 
     private static bool IsLocalPartChar(char c) => IsLabelChar(c) || c is '.' or '_' or '+' or '%';

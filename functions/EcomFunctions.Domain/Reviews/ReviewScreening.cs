@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Globalization;
 
 namespace EcomFunctions.Domain.Reviews;
@@ -65,12 +66,34 @@ public sealed record ReviewSignals
 }
 
 /// <summary>
-/// A review text normalised and fingerprinted, before the near-duplicate lookup. Store
-/// <see cref="Fingerprint"/> under <see cref="NearDuplicateBandKeys"/> when <see cref="IsNearDuplicateComparable"/>.
+/// A review text normalised and fingerprinted, before the near-duplicate lookup. Store <see cref="Fingerprint"/>
+/// under <see cref="NearDuplicateBandKeys"/> when <see cref="IsNearDuplicateComparable"/>.
 /// </summary>
-public sealed record PreparedReview(NormalizedText Normalized, SimHashFingerprint Fingerprint, bool IsNearDuplicateComparable, IReadOnlyList<string> NearDuplicateBandKeys)
+public sealed class PreparedReview
 {
+    private readonly int maxDistance;
+    private IReadOnlyList<string>? bandKeys;
+
+    internal PreparedReview(NormalizedText normalized, SimHashFingerprint fingerprint, bool comparable, int maxDistance)
+    {
+        Normalized = normalized;
+        Fingerprint = fingerprint;
+        IsNearDuplicateComparable = comparable;
+        this.maxDistance = maxDistance;
+    }
+
     public string Text => Normalized.Original;
+
+    public NormalizedText Normalized { get; }
+
+    public SimHashFingerprint Fingerprint { get; }
+
+    /// <summary>Long enough to compare (see <see cref="ModerationOptions.NearDuplicateMinWords"/>).</summary>
+    public bool IsNearDuplicateComparable { get; }
+
+    /// <summary>Storage keys to look candidates up by and to store this review under; empty when not comparable.</summary>
+    public IReadOnlyList<string> NearDuplicateBandKeys =>
+        bandKeys ??= IsNearDuplicateComparable ? Fingerprint.BandKeys(maxDistance) : [];
 }
 
 /// <summary>
@@ -109,8 +132,7 @@ public sealed class ReviewScreening
         var normalized = TextNormalizer.Normalize(text);
         var fingerprint = SimHashFingerprint.Compute(normalized);
         var comparable = CountWords(normalized.Compact) >= options.NearDuplicateMinWords;
-        return new PreparedReview(normalized, fingerprint, comparable,
-            comparable ? fingerprint.BandKeys(options.NearDuplicateMaxDistance) : []);
+        return new PreparedReview(normalized, fingerprint, comparable, options.NearDuplicateMaxDistance);
     }
 
     public ScreeningResult Screen(string text, ReviewSignals signals, Blocklist blocklist) => Screen(Prepare(text), signals, blocklist);
@@ -196,23 +218,31 @@ public sealed class ReviewScreening
 
     private ScreeningDecision Decide(List<ScreeningReason> reasons)
     {
-        if (reasons.Any(r => r.Action == ModerationAction.Reject))
+        var strongest = ModerationAction.Note;
+        var noteCategories = 0u;
+        foreach (var reason in reasons)
+        {
+            strongest = reason.Action > strongest ? reason.Action : strongest;
+            noteCategories |= reason.Action == ModerationAction.Note ? 1u << (int)reason.Category : 0;
+        }
+
+        if (strongest == ModerationAction.Reject)
         {
             return ScreeningDecision.AutoRejected;
         }
 
-        if (reasons.Any(r => r.Action == ModerationAction.Review))
+        if (strongest == ModerationAction.Review)
         {
             return ScreeningDecision.NeedsReview;
         }
 
-        var noteCategories = reasons.Where(r => r.Action == ModerationAction.Note).GroupBy(r => r.Category).ToList();
-        if (noteCategories.Count >= options.NotesForReview)
+        if (BitOperations.PopCount(noteCategories) >= options.NotesForReview)
         {
             // Independent weak signals (e.g. a flood and a brand-new account) together deserve a human look.
-            var dominant = noteCategories.OrderByDescending(g => g.Count()).First().Key;
+            var notes = reasons.Where(r => r.Action == ModerationAction.Note).GroupBy(r => r.Category).ToList();
+            var dominant = notes.OrderByDescending(g => g.Count()).First().Key;
             reasons.Add(new ScreeningReason(ScreeningReasonCodes.CombinedNotes, dominant, ModerationAction.Review,
-                $"weak signals in {noteCategories.Count} categories: {string.Join(", ", noteCategories.Select(g => g.Key))}", []));
+                $"weak signals in {notes.Count} categories: {string.Join(", ", notes.Select(g => g.Key))}", []));
             return ScreeningDecision.NeedsReview;
         }
 

@@ -14,7 +14,7 @@ namespace EcomFunctions.Domain.Reviews;
 public readonly record struct SimHashFingerprint(ulong Value)
 {
     /// <summary>Shingle width in UTF-16 code units.</summary>
-    public const int ShingleLength = 2;
+    public const int ShingleLength = 2; // the code below hashes exactly two characters per shingle
 
     private static readonly Vector256<int>[] ByteLanes = BuildByteLanes();
 
@@ -31,31 +31,32 @@ public readonly record struct SimHashFingerprint(ulong Value)
             return new SimHashFingerprint(0);
         }
 
-        // One counter per bit, kept as eight 8-lane vectors: a shingle's hash adds its bits a byte at a time.
-        Span<Vector256<int>> counts = stackalloc Vector256<int>[8];
-        counts.Clear();
-        var shingles = Math.Max(1, compact.Length - ShingleLength + 1);
+        if (compact.Length < ShingleLength)
+        {
+            return new SimHashFingerprint(Mix(compact[0]));
+        }
+
+        // One counter per bit, kept as eight 8-lane vectors in registers: a shingle's hash adds its bits a byte at a time.
+        var lanes = ByteLanes;
+        Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        var shingles = compact.Length - 1;
         for (var i = 0; i < shingles; i++)
         {
-            var h = ShingleHash(compact.Slice(i, Math.Min(ShingleLength, compact.Length - i)));
-            for (var b = 0; b < 8; b++)
-            {
-                counts[b] += ByteLanes[(byte)(h >> (8 * b))];
-            }
+            var h = Mix(((ulong)compact[i] << 16) | compact[i + 1]);
+            c0 += lanes[(byte)h];
+            c1 += lanes[(byte)(h >> 8)];
+            c2 += lanes[(byte)(h >> 16)];
+            c3 += lanes[(byte)(h >> 24)];
+            c4 += lanes[(byte)(h >> 32)];
+            c5 += lanes[(byte)(h >> 40)];
+            c6 += lanes[(byte)(h >> 48)];
+            c7 += lanes[(byte)(h >> 56)];
         }
 
-        ulong value = 0;
-        for (var b = 0; b < 8; b++)
-        {
-            for (var lane = 0; lane < 8; lane++)
-            {
-                if (2 * counts[b].GetElement(lane) > shingles)
-                {
-                    value |= 1UL << ((8 * b) + lane);
-                }
-            }
-        }
-
+        // A bit is set when more than half of the shingles have it set.
+        var half = Vector256.Create(shingles);
+        ulong value = Bits(c0, half) | (Bits(c1, half) << 8) | (Bits(c2, half) << 16) | (Bits(c3, half) << 24)
+            | (Bits(c4, half) << 32) | (Bits(c5, half) << 40) | (Bits(c6, half) << 48) | (Bits(c7, half) << 56);
         return new SimHashFingerprint(value);
     }
 
@@ -100,15 +101,12 @@ public readonly record struct SimHashFingerprint(ulong Value)
 
     public override string ToString() => Value.ToString("x16", CultureInfo.InvariantCulture);
 
-    private static ulong ShingleHash(ReadOnlySpan<char> shingle)
-    {
-        ulong h = 0;
-        foreach (var c in shingle)
-        {
-            h = (h << 16) | c;
-        }
+    private static ulong Bits(Vector256<int> counts, Vector256<int> shingles) =>
+        Vector256.GreaterThan(counts + counts, shingles).ExtractMostSignificantBits();
 
-        // SplitMix64 finaliser: spreads the shingle's characters over all 64 bits.
+    /// <summary>SplitMix64 finaliser: spreads a shingle's two characters over all 64 bits.</summary>
+    private static ulong Mix(ulong h)
+    {
         h += 0x9E3779B97F4A7C15UL;
         h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
         h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;

@@ -76,25 +76,43 @@ public sealed class NormalizedText
 /// <summary>Normalises review texts and blocklist terms the same way, so that a term matches however it is disguised.</summary>
 public static class TextNormalizer
 {
+    /// <summary>Texts up to this many UTF-16 units are normalised in stack buffers (reviews are at most 2 000).</summary>
+    private const int StackLimit = 1024;
+
+    /// <summary>The longest NFKC expansion of one code unit (U+FDFA), so a buffer of this factor never overflows.</summary>
+    private const int MaxExpansion = 18;
+
     /// <summary>Normalises <paramref name="text"/> into its folded and compact forms (see <see cref="NormalizedText"/>).</summary>
     public static NormalizedText Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var capacity = text.Length + 16;
-        var foldedChars = ArrayPool<char>.Shared.Rent(capacity);
-        var foldedMap = ArrayPool<int>.Shared.Rent(capacity);
+        // Sized to the text, not to the limit: stack buffers are zeroed, and zeroing kilobytes per review costs more
+        // than the normalisation itself.
+        var capacity = (text.Length * 2) + MaxExpansion;
+        if (capacity <= StackLimit)
+        {
+            Span<char> chars = stackalloc char[capacity];
+            Span<int> map = stackalloc int[capacity];
+            var length = Fold(text, chars, map);
+            if (length >= 0)
+            {
+                return Build(text, chars[..length], map[..length]);
+            }
+        }
+
+        // Long texts, and the rare text whose compatibility forms expand more than twofold.
+        var bigCapacity = (text.Length * MaxExpansion) + 16;
+        var rentedChars = ArrayPool<char>.Shared.Rent(bigCapacity);
+        var rentedMap = ArrayPool<int>.Shared.Rent(bigCapacity);
         try
         {
-            var foldedLength = Fold(text, ref foldedChars, ref foldedMap);
-            var folded = new string(foldedChars, 0, foldedLength);
-            var foldedToOriginal = foldedMap.AsSpan(0, foldedLength).ToArray();
-            var (compact, compactToFolded) = Compact(foldedChars.AsSpan(0, foldedLength));
-            return new NormalizedText(text, folded, foldedToOriginal, compact, compactToFolded);
+            var length = Fold(text, rentedChars, rentedMap);
+            return Build(text, rentedChars.AsSpan(0, length), rentedMap.AsSpan(0, length));
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(foldedChars);
-            ArrayPool<int>.Shared.Return(foldedMap);
+            ArrayPool<char>.Shared.Return(rentedChars);
+            ArrayPool<int>.Shared.Return(rentedMap);
         }
     }
 
@@ -105,27 +123,41 @@ public static class TextNormalizer
 
     internal static bool IsCjk(char c) => CharTables.Class(c) == CharClass.Cjk || char.IsSurrogate(c);
 
-    private static int Fold(string text, ref char[] output, ref int[] map)
+    private static NormalizedText Build(string text, ReadOnlySpan<char> folded, ReadOnlySpan<int> foldedMap)
+    {
+        var (compact, compactToFolded) = Compact(folded);
+        return new NormalizedText(text, folded.ToString(), foldedMap.ToArray(), compact, compactToFolded);
+    }
+
+    /// <summary>Folds into <paramref name="output"/>; -1 when it does not fit.</summary>
+    private static int Fold(string text, Span<char> output, Span<int> map)
     {
         var length = 0;
         var lastWasSpace = true; // drops leading whitespace
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            if (length + MaxExpansion > output.Length)
+            {
+                return -1;
+            }
+
             if (c < 128)
             {
                 if (c <= ' ' || c == 127)
                 {
                     if (c is ' ' or '\t' or '\n' or '\r' or '\f' or '\v' && !lastWasSpace)
                     {
-                        Append(ref output, ref map, ref length, ' ', i);
+                        output[length] = ' ';
+                        map[length++] = i;
                         lastWasSpace = true;
                     }
 
                     continue;
                 }
 
-                Append(ref output, ref map, ref length, c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c, i);
+                output[length] = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+                map[length++] = i;
                 lastWasSpace = false;
                 continue;
             }
@@ -133,9 +165,14 @@ public static class TextNormalizer
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
                 var replacement = CharTables.FoldSupplementary(char.ConvertToUtf32(c, text[i + 1]));
+                if (length + replacement.Length > output.Length)
+                {
+                    return -1;
+                }
+
                 foreach (var r in replacement)
                 {
-                    AppendFolded(ref output, ref map, ref length, ref lastWasSpace, r, i);
+                    AppendFolded(output, map, ref length, ref lastWasSpace, r, i);
                 }
 
                 i++;
@@ -145,13 +182,15 @@ public static class TextNormalizer
             switch (CharTables.Kind(c))
             {
                 case FoldKind.Single:
-                    Append(ref output, ref map, ref length, CharTables.Single(c), i);
+                    output[length] = CharTables.Single(c);
+                    map[length++] = i;
                     lastWasSpace = false;
                     break;
                 case FoldKind.Whitespace:
                     if (!lastWasSpace)
                     {
-                        Append(ref output, ref map, ref length, ' ', i);
+                        output[length] = ' ';
+                        map[length++] = i;
                         lastWasSpace = true;
                     }
 
@@ -159,7 +198,7 @@ public static class TextNormalizer
                 case FoldKind.Multiple:
                     foreach (var r in CharTables.Multiple(c))
                     {
-                        AppendFolded(ref output, ref map, ref length, ref lastWasSpace, r, i);
+                        AppendFolded(output, map, ref length, ref lastWasSpace, r, i);
                     }
 
                     break;
@@ -176,126 +215,122 @@ public static class TextNormalizer
         return length;
     }
 
-    private static void AppendFolded(ref char[] output, ref int[] map, ref int length, ref bool lastWasSpace, char c, int origin)
+    private static void AppendFolded(Span<char> output, Span<int> map, ref int length, ref bool lastWasSpace, char c, int origin)
     {
         if (c == ' ')
         {
             if (!lastWasSpace)
             {
-                Append(ref output, ref map, ref length, ' ', origin);
+                output[length] = ' ';
+                map[length++] = origin;
                 lastWasSpace = true;
             }
 
             return;
         }
 
-        Append(ref output, ref map, ref length, c, origin);
-        lastWasSpace = false;
-    }
-
-    private static void Append(ref char[] output, ref int[] map, ref int length, char c, int origin)
-    {
-        if (length == output.Length)
-        {
-            Grow(ref output, length);
-            Grow(ref map, length);
-        }
-
         output[length] = c;
-        map[length] = origin;
-        length++;
-    }
-
-    private static void Grow<T>(ref T[] buffer, int length)
-    {
-        var bigger = ArrayPool<T>.Shared.Rent(buffer.Length * 2);
-        Array.Copy(buffer, bigger, length);
-        ArrayPool<T>.Shared.Return(buffer);
-        buffer = bigger;
+        map[length++] = origin;
+        lastWasSpace = false;
     }
 
     private static (string Compact, int[] Map) Compact(ReadOnlySpan<char> folded)
     {
         var n = folded.Length;
-        var classes = ArrayPool<CharClass>.Shared.Rent(n + 1);
-        var chars = ArrayPool<char>.Shared.Rent(n + 1);
-        var outChars = ArrayPool<char>.Shared.Rent(n + 1);
-        var outMap = ArrayPool<int>.Shared.Rent(n + 1);
+        if (n <= StackLimit / 2)
+        {
+            Span<CharClass> classes = stackalloc CharClass[n];
+            Span<char> chars = stackalloc char[n];
+            Span<char> outChars = stackalloc char[n];
+            Span<int> outMap = stackalloc int[n];
+            return Compact(folded, classes, chars, outChars, outMap);
+        }
+
+        var rentedClasses = ArrayPool<CharClass>.Shared.Rent(n);
+        var rentedChars = ArrayPool<char>.Shared.Rent(n);
+        var rentedOut = ArrayPool<char>.Shared.Rent(n);
+        var rentedMap = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            Classify(folded, classes, chars);
-            var length = 0;
-            var gapStart = -1;
-            var previousWasWord = false;
-            var previousWordLength = 0;
-            var j = 0;
-            while (j < n)
-            {
-                var cls = classes[j];
-                if (cls == CharClass.Gap)
-                {
-                    if (gapStart < 0)
-                    {
-                        gapStart = j;
-                    }
-
-                    j++;
-                    continue;
-                }
-
-                if (cls == CharClass.Cjk)
-                {
-                    // Whatever separated this character from its neighbour is dropped: CJK has no spaces of its own.
-                    var unit = char.IsHighSurrogate(chars[j]) && j + 1 < n ? 2 : 1;
-                    for (var k = 0; k < unit; k++)
-                    {
-                        outChars[length] = chars[j + k];
-                        outMap[length++] = j + k;
-                    }
-
-                    j += unit;
-                    previousWasWord = false;
-                    gapStart = -1;
-                    continue;
-                }
-
-                var start = j;
-                while (j < n && classes[j] is CharClass.Letter or CharClass.Digit)
-                {
-                    j++;
-                }
-
-                var wordLength = j - start;
-                // A gap between two real words is a word boundary; between single letters it is an evasion ("v x").
-                if (gapStart >= 0 && previousWasWord && !(previousWordLength == 1 && wordLength == 1))
-                {
-                    outChars[length] = ' ';
-                    outMap[length++] = gapStart;
-                }
-
-                for (var k = start; k < j; k++)
-                {
-                    outChars[length] = chars[k];
-                    outMap[length++] = k;
-                }
-
-                previousWasWord = true;
-                previousWordLength = wordLength;
-                gapStart = -1;
-            }
-
-            return (new string(outChars, 0, length), outMap.AsSpan(0, length).ToArray());
+            return Compact(folded, rentedClasses, rentedChars, rentedOut, rentedMap);
         }
         finally
         {
-            ArrayPool<CharClass>.Shared.Return(classes);
-            ArrayPool<char>.Shared.Return(chars);
-            ArrayPool<char>.Shared.Return(outChars);
-            ArrayPool<int>.Shared.Return(outMap);
+            ArrayPool<CharClass>.Shared.Return(rentedClasses);
+            ArrayPool<char>.Shared.Return(rentedChars);
+            ArrayPool<char>.Shared.Return(rentedOut);
+            ArrayPool<int>.Shared.Return(rentedMap);
         }
     }
 
-    private static void Classify(ReadOnlySpan<char> folded, CharClass[] classes, char[] chars)
+    private static (string Compact, int[] Map) Compact(ReadOnlySpan<char> folded, Span<CharClass> classes, Span<char> chars, Span<char> outChars, Span<int> outMap)
+    {
+        var n = folded.Length;
+        Classify(folded, classes, chars);
+        var length = 0;
+        var gapStart = -1;
+        var previousWasWord = false;
+        var previousWordLength = 0;
+        var j = 0;
+        while (j < n)
+        {
+            var cls = classes[j];
+            if (cls == CharClass.Gap)
+            {
+                if (gapStart < 0)
+                {
+                    gapStart = j;
+                }
+
+                j++;
+                continue;
+            }
+
+            if (cls == CharClass.Cjk)
+            {
+                // Whatever separated this character from its neighbour is dropped: CJK has no spaces of its own.
+                var unit = char.IsHighSurrogate(chars[j]) && j + 1 < n ? 2 : 1;
+                for (var k = 0; k < unit; k++)
+                {
+                    outChars[length] = chars[j + k];
+                    outMap[length++] = j + k;
+                }
+
+                j += unit;
+                previousWasWord = false;
+                gapStart = -1;
+                continue;
+            }
+
+            var start = j;
+            while (j < n && classes[j] is CharClass.Letter or CharClass.Digit)
+            {
+                j++;
+            }
+
+            var wordLength = j - start;
+            // A gap between two real words is a word boundary; between single letters it is an evasion ("v x").
+            if (gapStart >= 0 && previousWasWord && !(previousWordLength == 1 && wordLength == 1))
+            {
+                outChars[length] = ' ';
+                outMap[length++] = gapStart;
+            }
+
+            for (var k = start; k < j; k++)
+            {
+                outChars[length] = chars[k];
+                outMap[length++] = k;
+            }
+
+            previousWasWord = true;
+            previousWordLength = wordLength;
+            gapStart = -1;
+        }
+
+        return (outChars[..length].ToString(), outMap[..length].ToArray());
+    }
+
+    private static void Classify(ReadOnlySpan<char> folded, Span<CharClass> classes, Span<char> chars)
     {
         var n = folded.Length;
         for (var j = 0; j < n; j++)

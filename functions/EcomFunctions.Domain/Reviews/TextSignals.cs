@@ -27,8 +27,11 @@ public sealed record TextSignals(
     {
         ArgumentNullException.ThrowIfNull(text);
         var folded = text.Folded;
-        var chars = ArrayPool<char>.Shared.Rent(folded.Length + 1);
-        var origins = ArrayPool<int>.Shared.Rent(folded.Length + 1);
+        char[]? rentedChars = null;
+        int[]? rentedOrigins = null;
+        var size = folded.Length + 1;
+        var chars = size <= 512 ? stackalloc char[size] : (rentedChars = ArrayPool<char>.Shared.Rent(size));
+        var origins = size <= 512 ? stackalloc int[size] : (rentedOrigins = ArrayPool<int>.Shared.Rent(size));
         try
         {
             var m = 0;
@@ -63,7 +66,7 @@ public sealed record TextSignals(
             var k = 0;
             while (k < m)
             {
-                var end = FloodEnd(chars.AsSpan(0, m), k, runLength, patternRepeats);
+                var end = FloodEnd(chars[..m], k, runLength, patternRepeats);
                 if (end > k)
                 {
                     (spans ??= []).Add(text.FoldedToOriginal(origins[k], origins[end - 1] - origins[k] + 1));
@@ -89,12 +92,15 @@ public sealed record TextSignals(
                 }
             }
 
-            return new TextSignals(spans ?? (IReadOnlyList<TextSpan>)[], floodChars, m, CountNonSpaceCodePoints(chars.AsSpan(0, m)), emoji, latin, upper);
+            return new TextSignals(spans ?? (IReadOnlyList<TextSpan>)[], floodChars, m, CountNonSpaceCodePoints(chars[..m]), emoji, latin, upper);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
-            ArrayPool<int>.Shared.Return(origins);
+            if (rentedChars is not null)
+            {
+                ArrayPool<char>.Shared.Return(rentedChars);
+                ArrayPool<int>.Shared.Return(rentedOrigins!);
+            }
         }
     }
 
@@ -105,6 +111,11 @@ public sealed record TextSignals(
     {
         for (var period = 1; period <= MaxPeriod; period++)
         {
+            if (start + period >= s.Length || s[start + period] != s[start])
+            {
+                continue; // the common case: no repetition at this period
+            }
+
             var j = start + period;
             while (j < s.Length && s[j] == s[j - period])
             {
