@@ -14,7 +14,7 @@ public static class Azurite
     public const string EnvironmentVariable = "ECOM_TEST_STORAGE";
 
     // The well-known development account key Azurite accepts; not a secret.
-    public const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFEqnZbsvFkTMbl0tYmQ==";
+    public const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly Lazy<string> Shared = new(StartOrReuse, LazyThreadSafetyMode.ExecutionAndPublication);
 
