@@ -93,9 +93,9 @@ public sealed class DurableEngine : IAsyncDisposable
         var engineLoggers = ForwardingLoggerProvider.Filtered(loggerFactory, options.LogLevel);
         AzureStorageOrchestrationService? provider = null;
         WebApplication? sidecar = null;
+        SidecarOrchestrationService? service = null;
         try
         {
-            SidecarOrchestrationService service;
             if (options.Backend == DurableBackend.InMemory)
             {
                 var inMemory = new InMemoryOrchestrationService(engineLoggers);
@@ -126,6 +126,7 @@ public sealed class DurableEngine : IAsyncDisposable
             }
 
             provider?.Dispose();
+            service?.Dispose();
             engineLoggers.Dispose();
             throw;
         }
@@ -158,6 +159,7 @@ public sealed class DurableEngine : IAsyncDisposable
             Channel.Dispose();
             await sidecar.DisposeAsync();
             provider?.Dispose();
+            service.Dispose();
             engineLoggers.Dispose();
         }
     }
@@ -172,6 +174,9 @@ public sealed class DurableEngine : IAsyncDisposable
 
         // Azure Storage discards messages for missing instances itself; the in-memory service loops on them.
         DropMessagesForMissingInstances = options.Backend == DurableBackend.InMemory,
+
+        // In memory, a fetch is a channel read and needs no help.
+        ActivityPrefetch = options.Backend == DurableBackend.AzureStorage ? options.ActivityPrefetchCount : 0,
     };
 
     private static AzureStorageOrchestrationServiceSettings AzureStorageSettings(DurableEngineOptions options, ILoggerFactory engineLoggers) => new()

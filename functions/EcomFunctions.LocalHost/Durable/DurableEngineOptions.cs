@@ -42,13 +42,20 @@ public sealed class DurableEngineOptions
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Activities the engine hands to the worker at once. Both backends; the in-memory service otherwise caps this at
-    /// <see cref="Environment.ProcessorCount"/> and re-checks only every 500 ms (~4 activities/s here).
+    /// Activities the engine has handed to the worker and not yet seen finish, at most (both backends). The worker does
+    /// not throttle itself over this connection: this is the limit host.json's <c>maxConcurrentActivityFunctions</c> maps to.
     /// </summary>
     public int MaxConcurrentActivityWorkItems { get; set; } = 100;
 
-    /// <summary>Orchestration episodes the engine runs at once (both backends).</summary>
+    /// <summary>Orchestration episodes running at once, at most (both backends; host.json <c>maxConcurrentOrchestratorFunctions</c>).</summary>
     public int MaxConcurrentOrchestrationWorkItems { get; set; } = 100;
+
+    /// <summary>
+    /// AzureStorage: parallel fetchers reading activity messages ahead of the dispatcher (0 disables). The provider
+    /// dequeues one message per round trip; fetching them one after another caps a fan-out near 1 / latency. Each idle
+    /// fetcher polls the work-item queue at most once per <see cref="MaxQueuePollingInterval"/>.
+    /// </summary>
+    public int ActivityPrefetchCount { get; set; } = 8;
 
     /// <summary>
     /// AzureStorage: how often "wait for completion" re-reads the instance status (the provider itself polls every 2 s,
@@ -95,6 +102,11 @@ public sealed class DurableEngineOptions
         if (MaxConcurrentActivityWorkItems < 1 || MaxConcurrentOrchestrationWorkItems < 1)
         {
             throw new ArgumentException("Concurrency limits must be at least 1.", nameof(MaxConcurrentActivityWorkItems));
+        }
+
+        if (ActivityPrefetchCount is < 0 or > 64)
+        {
+            throw new ArgumentException("ActivityPrefetchCount must be between 0 and 64.", nameof(ActivityPrefetchCount));
         }
 
         if (MaxQueuePollingInterval <= TimeSpan.Zero || StatusPollingInterval <= TimeSpan.Zero)

@@ -10,10 +10,18 @@ namespace EcomFunctions.LocalHost.Durable;
 /// <summary>What <see cref="SidecarOrchestrationService"/> changes about the provider it wraps.</summary>
 public sealed class SidecarServiceBehaviour
 {
-    /// <summary>Reported to the sidecar's dispatchers, which never keep more work items than this in flight.</summary>
+    /// <summary>Activity work items handed out and not yet completed or abandoned, at most.</summary>
     public int MaxConcurrentActivityWorkItems { get; init; } = 100;
 
+    /// <summary>Orchestration work items handed out and not yet released, at most.</summary>
     public int MaxConcurrentOrchestrationWorkItems { get; init; } = 100;
+
+    /// <summary>
+    /// Activity work items fetched ahead from the provider by this many parallel fetchers (0: fetch on demand). The
+    /// sidecar fetches one at a time, and the Azure Storage provider dequeues one queue message per fetch, so without
+    /// this a fan-out is dispatched at one storage round trip per activity.
+    /// </summary>
+    public int ActivityPrefetch { get; init; }
 
     /// <summary>
     /// Replace the provider's "wait for completion" with a status poll at this interval (null: use the provider's own).
@@ -31,9 +39,10 @@ public sealed class SidecarServiceBehaviour
 /// The <see cref="IOrchestrationService"/> the self-hosted sidecar (<c>TaskHubGrpcServer</c>) runs on: it delegates to
 /// a real provider (in-memory or Azure Storage) and repairs what the sidecar and the providers disagree on.
 /// <list type="bullet">
-/// <item>Concurrency: the sidecar's dispatchers size themselves from <c>MaxConcurrent*WorkItems</c>; the in-memory
-/// service reports <see cref="Environment.ProcessorCount"/> and the dispatcher then sleeps 500 ms whenever it is full,
-/// which caps a fan-out at a few activities per second.</item>
+/// <item>Concurrency: the sidecar's dispatchers size themselves from <c>MaxConcurrent*WorkItems</c> and sleep 500 ms
+/// whenever they are full (the in-memory service reports <see cref="Environment.ProcessorCount"/>: a few activities per
+/// second). They are told "unlimited" and the configured limits are enforced here instead, where a finished work item
+/// frees its slot at once; Azure Storage activities are also fetched ahead in parallel.</item>
 /// <item>Sub-orchestrations: the sidecar records their creation with its own <see cref="GrpcSubOrchestrationInstanceCreatedEvent"/>
 /// subclass, which the Azure Storage history table stores without an <c>EventType</c> (so replay never finds it and the
 /// parent hangs), and it may pass sub-orchestration tags as a protobuf map the storage serializer cannot read back. Both are
@@ -43,8 +52,8 @@ public sealed class SidecarServiceBehaviour
 /// <item>Stopping is idempotent: both the sidecar and <see cref="DurableEngine"/> stop the provider.</item>
 /// </list>
 /// </summary>
-public sealed class SidecarOrchestrationService :
-    IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
+public sealed partial class SidecarOrchestrationService :
+    IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
     private readonly IOrchestrationService service;
     private readonly IOrchestrationServiceClient client;
@@ -61,6 +70,8 @@ public sealed class SidecarOrchestrationService :
         this.client = client ?? throw new ArgumentNullException(nameof(client));
         this.behaviour = behaviour ?? throw new ArgumentNullException(nameof(behaviour));
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        activitySlots = new SemaphoreSlim(behaviour.MaxConcurrentActivityWorkItems);
+        orchestrationSlots = new SemaphoreSlim(behaviour.MaxConcurrentOrchestrationWorkItems);
     }
 
     /// <summary>How many messages were dropped because their instance does not exist (diagnostics and tests).</summary>
@@ -68,13 +79,13 @@ public sealed class SidecarOrchestrationService :
 
     public int TaskOrchestrationDispatcherCount => service.TaskOrchestrationDispatcherCount;
 
-    public int MaxConcurrentTaskOrchestrationWorkItems => behaviour.MaxConcurrentOrchestrationWorkItems;
+    public int MaxConcurrentTaskOrchestrationWorkItems => UnlimitedForDispatcher;
 
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => service.EventBehaviourForContinueAsNew;
 
     public int TaskActivityDispatcherCount => service.TaskActivityDispatcherCount;
 
-    public int MaxConcurrentTaskActivityWorkItems => behaviour.MaxConcurrentActivityWorkItems;
+    public int MaxConcurrentTaskActivityWorkItems => UnlimitedForDispatcher;
 
     /// <summary>
     /// Rewrites, in place, what the sidecar produced into types every provider can store and read back: plain
@@ -106,14 +117,14 @@ public sealed class SidecarOrchestrationService :
         }
     }
 
-    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    private async Task<TaskOrchestrationWorkItem?> LockNextRunnableOrchestrationAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
         while (true)
         {
             var workItem = await service.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
             if (workItem is null || !behaviour.DropMessagesForMissingInstances || !await IsOrphanAsync(workItem))
             {
-                return workItem!;
+                return workItem;
             }
 
             // Releasing after the messages were taken discards them: the in-memory service deletes messages on load.
@@ -162,7 +173,7 @@ public sealed class SidecarOrchestrationService :
     {
         lock (stopLock)
         {
-            return stopping ??= service.StopAsync(isForced);
+            return stopping ??= StopCoreAsync(isForced);
         }
     }
 
@@ -189,17 +200,7 @@ public sealed class SidecarOrchestrationService :
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => service.AbandonTaskOrchestrationWorkItemAsync(workItem);
 
-    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => service.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        service.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
-
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => service.RenewTaskActivityWorkItemLockAsync(workItem);
-
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
-        service.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
-
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => service.AbandonTaskActivityWorkItemAsync(workItem);
 
     public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) => client.CreateTaskOrchestrationAsync(creationMessage);
 

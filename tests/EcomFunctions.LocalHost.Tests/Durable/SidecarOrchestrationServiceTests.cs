@@ -37,7 +37,7 @@ public sealed class SidecarOrchestrationServiceTests
             .Callback((TaskOrchestrationWorkItem _, OrchestrationRuntimeState state, IList<TaskMessage> _, IList<TaskMessage> orchestratorMessages,
                 IList<TaskMessage> _, TaskMessage _, OrchestrationState _) => (saved, sentMessages) = (state, orchestratorMessages))
             .Returns(Task.CompletedTask);
-        var service = new SidecarOrchestrationService(
+        using var service = new SidecarOrchestrationService(
             provider.Object, Mock.Of<IOrchestrationServiceClient>(), new SidecarServiceBehaviour(), NullLogger.Instance);
 
         await service.CompleteTaskOrchestrationWorkItemAsync(
@@ -54,19 +54,72 @@ public sealed class SidecarOrchestrationServiceTests
     }
 
     [Fact]
-    public void Sidecar_reports_the_configured_concurrency_instead_of_the_providers()
+    public async Task Activity_beyond_the_concurrency_limit_is_handed_out_only_when_one_finishes()
     {
         var provider = new Mock<IOrchestrationService>();
-        provider.SetupGet(p => p.MaxConcurrentTaskActivityWorkItems).Returns(2);
-        provider.SetupGet(p => p.MaxConcurrentTaskOrchestrationWorkItems).Returns(2);
+        provider
+            .Setup(p => p.LockNextTaskActivityWorkItem(It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new TaskActivityWorkItem { Id = Guid.NewGuid().ToString() });
+        using var service = new SidecarOrchestrationService(
+            provider.Object, Mock.Of<IOrchestrationServiceClient>(), new SidecarServiceBehaviour { MaxConcurrentActivityWorkItems = 2 }, NullLogger.Instance);
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
-        var service = new SidecarOrchestrationService(
-            provider.Object,
-            Mock.Of<IOrchestrationServiceClient>(),
-            new SidecarServiceBehaviour { MaxConcurrentActivityWorkItems = 250, MaxConcurrentOrchestrationWorkItems = 40 },
-            NullLogger.Instance);
+        var first = await service.LockNextTaskActivityWorkItem(TimeSpan.Zero, budget.Token);
+        await service.LockNextTaskActivityWorkItem(TimeSpan.Zero, budget.Token);
+        var third = service.LockNextTaskActivityWorkItem(TimeSpan.Zero, budget.Token);
+        var waitedForASlot = !third.IsCompleted;
+        await service.CompleteTaskActivityWorkItemAsync(first, new TaskMessage());
+        await service.CompleteTaskActivityWorkItemAsync(first, new TaskMessage()); // a second completion frees nothing more
+        var handedOut = await third;
+        var fourth = service.LockNextTaskActivityWorkItem(TimeSpan.Zero, budget.Token);
 
-        Assert.Equal((250, 40), (service.MaxConcurrentTaskActivityWorkItems, service.MaxConcurrentTaskOrchestrationWorkItems));
+        Assert.True(waitedForASlot);
+        Assert.NotNull(handedOut);
+        Assert.False(fourth.IsCompleted);
+        Assert.Equal(1_000_000, service.MaxConcurrentTaskActivityWorkItems); // the sidecar's own 500 ms throttle never engages
+    }
+
+    [Fact]
+    public async Task Prefetched_activities_not_handed_out_are_returned_to_the_provider_on_stop()
+    {
+        var fetched = new List<TaskActivityWorkItem>();
+        var abandoned = new List<TaskActivityWorkItem>();
+        var provider = new Mock<IOrchestrationService>();
+        provider
+            .Setup(p => p.LockNextTaskActivityWorkItem(It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Returns(async (TimeSpan _, CancellationToken stop) =>
+            {
+                lock (fetched)
+                {
+                    if (fetched.Count < 5)
+                    {
+                        var workItem = new TaskActivityWorkItem { Id = "m" + fetched.Count };
+                        fetched.Add(workItem);
+                        return workItem;
+                    }
+                }
+
+                await Task.Delay(Timeout.Infinite, stop); // the queue is empty until the service stops
+                return null!;
+            });
+        provider.Setup(p => p.AbandonTaskActivityWorkItemAsync(It.IsAny<TaskActivityWorkItem>()))
+            .Callback((TaskActivityWorkItem workItem) => { lock (abandoned) { abandoned.Add(workItem); } })
+            .Returns(Task.CompletedTask);
+        provider.Setup(p => p.StopAsync(false)).Returns(Task.CompletedTask);
+        using var service = new SidecarOrchestrationService(
+            provider.Object, Mock.Of<IOrchestrationServiceClient>(), new SidecarServiceBehaviour { ActivityPrefetch = 2 }, NullLogger.Instance);
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var handedOut = await service.LockNextTaskActivityWorkItem(TimeSpan.Zero, budget.Token);
+        while (CountOf(fetched) < 5)
+        {
+            await Task.Delay(10, budget.Token);
+        }
+
+        await service.StopAsync();
+
+        Assert.Equal(fetched.Except([handedOut]).OrderBy(w => w.Id), abandoned.OrderBy(w => w.Id));
+        provider.Verify(p => p.StopAsync(false), Times.Once);
     }
 
     [Fact]
@@ -74,11 +127,19 @@ public sealed class SidecarOrchestrationServiceTests
     {
         var provider = new Mock<IOrchestrationService>();
         provider.Setup(p => p.StopAsync(false)).Returns(Task.CompletedTask);
-        var service = new SidecarOrchestrationService(
+        using var service = new SidecarOrchestrationService(
             provider.Object, Mock.Of<IOrchestrationServiceClient>(), new SidecarServiceBehaviour(), NullLogger.Instance);
 
         await Task.WhenAll(service.StopAsync(), service.StopAsync(), service.StopAsync(isForced: false));
 
         provider.Verify(p => p.StopAsync(false), Times.Once);
+    }
+
+    private static int CountOf(List<TaskActivityWorkItem> list)
+    {
+        lock (list)
+        {
+            return list.Count;
+        }
     }
 }
