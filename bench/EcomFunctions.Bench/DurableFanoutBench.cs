@@ -27,7 +27,7 @@ public sealed class DurableFanoutBench : IBenchScenario
 
     /// <summary>
     /// Options (all optional): <c>--activities N</c>, and for experiments with the Azure Storage engine
-    /// <c>--partitions N</c>, <c>--prefetch N</c>, <c>--polling-ms N</c> (defaults: the engine's).
+    /// <c>--partitions N</c>, <c>--prefetch N</c>, <c>--buffer N</c>, <c>--polling-ms N</c> (defaults: the engine's).
     /// </summary>
     public async Task<Dictionary<string, object?>> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -48,6 +48,7 @@ public sealed class DurableFanoutBench : IBenchScenario
         };
         azureStorageOptions.PartitionCount = IntOption(args, "--partitions") ?? azureStorageOptions.PartitionCount;
         azureStorageOptions.ActivityPrefetchCount = IntOption(args, "--prefetch") ?? azureStorageOptions.ActivityPrefetchCount;
+        azureStorageOptions.ControlQueueBufferThreshold = IntOption(args, "--buffer") ?? azureStorageOptions.ControlQueueBufferThreshold;
         if (IntOption(args, "--polling-ms") is { } pollingMs)
         {
             azureStorageOptions.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(pollingMs);
@@ -63,6 +64,7 @@ public sealed class DurableFanoutBench : IBenchScenario
             ["inMemoryRunsPerSec"] = inMemory.Select(r => Math.Round(r, 1)).ToArray(),
             ["azureStorageRunsPerSec"] = azureStorage.Select(r => Math.Round(r, 1)).ToArray(),
             ["azureStorageSettings"] = $"partitions={azureStorageOptions.PartitionCount} prefetch={azureStorageOptions.ActivityPrefetchCount} " +
+                $"buffer={azureStorageOptions.ControlQueueBufferThreshold} " +
                 $"maxPolling={azureStorageOptions.MaxQueuePollingInterval.TotalMilliseconds}ms",
             ["pass"] = inMemory.Max() >= InMemoryTarget && azureStorage.Max() >= AzureStorageTarget,
         };

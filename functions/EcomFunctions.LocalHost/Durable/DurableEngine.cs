@@ -185,6 +185,7 @@ public sealed class DurableEngine : IAsyncDisposable
         TaskHubName = options.TaskHubName,
         PartitionCount = options.PartitionCount,
         MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+        ControlQueueBufferThreshold = options.ControlQueueBufferThreshold,
         MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivityWorkItems,
         MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrationWorkItems,
         WorkerId = options.WorkerId,

@@ -55,7 +55,14 @@ public sealed class DurableEngineOptions
     /// dequeues one message per round trip; fetching them one after another caps a fan-out near 1 / latency. Each idle
     /// fetcher polls the work-item queue at most once per <see cref="MaxQueuePollingInterval"/>.
     /// </summary>
-    public int ActivityPrefetchCount { get; set; } = 8;
+    public int ActivityPrefetchCount { get; set; } = 4;
+
+    /// <summary>
+    /// AzureStorage: control-queue messages (activity results, events, timers) buffered in memory before the provider
+    /// stops reading and pauses a fixed second. The provider's 64 turns the fan-in of a fast fan-out into one-second steps
+    /// of 64 results each.
+    /// </summary>
+    public int ControlQueueBufferThreshold { get; set; } = 1000;
 
     /// <summary>
     /// AzureStorage: how often "wait for completion" re-reads the instance status (the provider itself polls every 2 s,
@@ -102,6 +109,11 @@ public sealed class DurableEngineOptions
         if (MaxConcurrentActivityWorkItems < 1 || MaxConcurrentOrchestrationWorkItems < 1)
         {
             throw new ArgumentException("Concurrency limits must be at least 1.", nameof(MaxConcurrentActivityWorkItems));
+        }
+
+        if (ControlQueueBufferThreshold is < 32 or > 10_000)
+        {
+            throw new ArgumentException("ControlQueueBufferThreshold must be between 32 and 10000.", nameof(ControlQueueBufferThreshold));
         }
 
         if (ActivityPrefetchCount is < 0 or > 64)
