@@ -1,10 +1,40 @@
+using EcomFunctions.LocalHost.Durable;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 
 namespace EcomFunctions.LocalHost.Hosting;
 
-/// <summary>Starts the Durable Task engine for the configured backend.</summary>
+/// <summary>Starts the LocalHost's Durable Task engine (<see cref="DurableEngine"/>) for the configured backend.</summary>
 public static class DurableEngines
 {
-    public static Task<IDurableEngineHandle> StartAsync(DurableBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Durable engine not wired yet: run with --LocalHost:DurableBackend=None");
+    public static async Task<IDurableEngineHandle> StartAsync(OrchestrationBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var options = new DurableEngineOptions
+        {
+            Backend = backend == OrchestrationBackend.InMemory ? DurableBackend.InMemory : DurableBackend.AzureStorage,
+            TaskHubName = taskHub,
+            StorageConnectionString = storageConnectionString,
+        };
+        try
+        {
+            return new Handle(await DurableEngine.StartAsync(options, loggerFactory, cancellationToken), loggerFactory);
+        }
+        catch
+        {
+            loggerFactory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Owns the engine and the logger factory it writes to.</summary>
+    private sealed class Handle(DurableEngine engine, ILoggerFactory loggerFactory) : IDurableEngineHandle
+    {
+        public GrpcChannel Channel => engine.Channel;
+
+        public async ValueTask DisposeAsync()
+        {
+            await engine.DisposeAsync();
+            loggerFactory.Dispose();
+        }
+    }
 }

@@ -23,8 +23,8 @@ public interface IDurableEngineHandle : IAsyncDisposable
     GrpcChannel Channel { get; }
 }
 
-/// <summary>Starts the engine for a backend (see <see cref="DurableBackend"/>).</summary>
-public delegate Task<IDurableEngineHandle> DurableEngineStarter(DurableBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, CancellationToken cancellationToken);
+/// <summary>Starts the engine for a backend (see <see cref="OrchestrationBackend"/>).</summary>
+public delegate Task<IDurableEngineHandle> DurableEngineStarter(OrchestrationBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, CancellationToken cancellationToken);
 
 /// <summary>
 /// Serves the App's functions without Azure Functions Core Tools: HTTP triggers on Kestrel, queue triggers polling
@@ -56,7 +56,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     /// <param name="args">Command-line arguments (configuration overrides, e.g. <c>--LocalHost:Url=http://localhost:7072</c>).</param>
     /// <param name="settings">App settings with the highest precedence (tests: the Azurite connection string).</param>
     /// <param name="configure">Adjusts the LocalHost options after configuration binding (tests).</param>
-    /// <param name="durableEngine">Starts the orchestration engine; required unless the backend is <see cref="DurableBackend.None"/>.</param>
+    /// <param name="durableEngine">Starts the orchestration engine; required unless the backend is <see cref="OrchestrationBackend.None"/>.</param>
     public static async Task<LocalFunctionsHost> StartAsync(
         string[] args,
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -100,7 +100,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         IDurableEngineHandle? engine = null;
         WebApplication? app = null;
         var durableFunctions = functions.Where(f => f.Trigger is TriggerKind.Orchestration or TriggerKind.Activity).ToList();
-        if (options.DurableBackend != DurableBackend.None)
+        if (options.DurableBackend != OrchestrationBackend.None)
         {
             if (durableEngine is null)
             {
@@ -108,8 +108,11 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             }
 
             var taskHub = options.TaskHubName ?? builder.Configuration["DurableTaskHubName"] ?? "ecomlocal";
-            using var bootstrapLogging = LoggerFactory.Create(logging => logging.AddConsole().SetMinimumLevel(LogLevel.Warning));
-            engine = await durableEngine(options.DurableBackend, connectionString, taskHub, bootstrapLogging, cancellationToken);
+            // The engine lives as long as the host: its logger factory is owned by the engine handle, not disposed here.
+            var engineLogging = LoggerFactory.Create(logging => logging
+                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
+                .SetMinimumLevel(LogLevel.Warning));
+            engine = await durableEngine(options.DurableBackend, connectionString, taskHub, engineLogging, cancellationToken);
             var channel = engine.Channel;
             builder.Services.AddDurableTaskClient(client => client.UseGrpc(channel));
             builder.Services.AddDurableTaskWorker(worker =>

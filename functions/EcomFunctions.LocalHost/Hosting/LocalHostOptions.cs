@@ -1,6 +1,6 @@
 namespace EcomFunctions.LocalHost.Hosting;
 
-public enum DurableBackend
+public enum OrchestrationBackend
 {
     /// <summary>No orchestration engine (HTTP, queue and timer functions only).</summary>
     None,
@@ -24,7 +24,7 @@ public sealed class LocalHostOptions
     /// <summary>Key accepted for every level, and for the admin endpoints.</summary>
     public string MasterKey { get; set; } = "local-master-key";
 
-    public DurableBackend DurableBackend { get; set; } = DurableBackend.AzureStorage;
+    public OrchestrationBackend DurableBackend { get; set; } = OrchestrationBackend.AzureStorage;
 
     /// <summary>Task hub name for the Azure Storage backend; defaults to the app setting DurableTaskHubName.</summary>
     public string? TaskHubName { get; set; }
