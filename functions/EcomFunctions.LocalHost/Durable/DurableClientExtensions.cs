@@ -8,13 +8,15 @@ namespace EcomFunctions.LocalHost.Durable;
 /// <summary>Safe defaults for talking to the engine: keyed instances that cannot be replaced, events that cannot go astray.</summary>
 public static class DurableClientExtensions
 {
-    /// <summary>The statuses in which an instance id is "taken": scheduling it again must fail rather than replace the run.</summary>
-    public static readonly OrchestrationRuntimeStatus[] ActiveStatuses =
+    private static readonly OrchestrationRuntimeStatus[] Active =
     [
         OrchestrationRuntimeStatus.Pending,
         OrchestrationRuntimeStatus.Running,
         OrchestrationRuntimeStatus.Suspended,
     ];
+
+    /// <summary>The statuses in which an instance id is "taken": scheduling it again must fail rather than replace the run.</summary>
+    public static IReadOnlyList<OrchestrationRuntimeStatus> ActiveStatuses => Active;
 
     /// <summary>Connects a Durable Task client to the engine's sidecar.</summary>
     public static IDurableTaskClientBuilder UseDurableEngine(this IDurableTaskClientBuilder builder, DurableEngine engine)
@@ -46,7 +48,7 @@ public static class DurableClientExtensions
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
-                orchestratorName, input, new StartOrchestrationOptions(instanceId).WithDedupeStatuses(ActiveStatuses), cancellationToken);
+                orchestratorName, input, new StartOrchestrationOptions(instanceId).WithDedupeStatuses(Active), cancellationToken);
             return true;
         }
         catch (OrchestrationAlreadyExistsException)
@@ -66,7 +68,7 @@ public static class DurableClientExtensions
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
         var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-        if (metadata is null || !ActiveStatuses.Contains(metadata.RuntimeStatus))
+        if (metadata is null || !Active.Contains(metadata.RuntimeStatus))
         {
             return false;
         }

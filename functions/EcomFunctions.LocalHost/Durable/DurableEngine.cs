@@ -197,6 +197,10 @@ public sealed class DurableEngine : IAsyncDisposable
         // The app lease arbitrates between deployment slots; a single local host does not need it, and after a crash it
         // would hold the restarted host back until the lease expires.
         UseAppLease = false,
+
+        // The 2 s default is routinely exceeded by Azurite on a busy development machine, which then logs warnings and
+        // retries lease bookkeeping that a single local worker does not need to hurry.
+        PartitionTableOperationTimeout = TimeSpan.FromSeconds(10),
         LoggerFactory = engineLoggers,
     };
 

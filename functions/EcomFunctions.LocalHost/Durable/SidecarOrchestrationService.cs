@@ -43,10 +43,12 @@ public sealed class SidecarServiceBehaviour
 /// whenever they are full (the in-memory service reports <see cref="Environment.ProcessorCount"/>: a few activities per
 /// second). They are told "unlimited" and the configured limits are enforced here instead, where a finished work item
 /// frees its slot at once; Azure Storage activities are also fetched ahead in parallel.</item>
-/// <item>Sub-orchestrations: the sidecar records their creation with its own <see cref="GrpcSubOrchestrationInstanceCreatedEvent"/>
-/// subclass, which the Azure Storage history table stores without an <c>EventType</c> (so replay never finds it and the
-/// parent hangs), and it may pass sub-orchestration tags as a protobuf map the storage serializer cannot read back. Both are
-/// replaced by plain Durable Task types before the provider saves them.</item>
+/// <item>Sub-orchestrations on Azure Storage hang without two repairs, each needed on its own (verified by disabling it):
+/// the sidecar records their creation with its own <see cref="GrpcSubOrchestrationInstanceCreatedEvent"/> subclass, which
+/// the history table stores without an <c>EventType</c> column (reloading the parent's history then fails with "The
+/// TableEntity did not contain a 'EventType' property", forever); and it passes sub-orchestration tags as a protobuf
+/// <c>MapField</c>, whose type name the queue message serializer writes and then cannot resolve when reading the child's
+/// start message. Both are replaced by plain Durable Task types before the provider saves them.</item>
 /// <item>Orphan messages (e.g. an event raised to an instance id that was never started) are dropped when
 /// <see cref="SidecarServiceBehaviour.DropMessagesForMissingInstances"/> is set.</item>
 /// <item>Stopping is idempotent: both the sidecar and <see cref="DurableEngine"/> stop the provider.</item>

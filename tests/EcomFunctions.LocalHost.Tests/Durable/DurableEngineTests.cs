@@ -1,4 +1,5 @@
 using EcomFunctions.LocalHost.Durable;
+using EcomFunctions.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,10 @@ public sealed class DurableEngineTests(ITestOutputHelper output) : IDisposable
 
     private readonly ILoggerFactory loggers = TestOutputLoggerProvider.Factory(output);
     private readonly CancellationTokenSource budget = new(TimeSpan.FromSeconds(90));
+
+    // Azurite is started on ports found free a moment earlier; an engine's sidecar binding an ephemeral port meanwhile
+    // could take one of them. Starting Azurite before any engine of this class closes that window in this process.
+    private readonly string azuriteStartedFirst = Azurite.ConnectionString;
 
     public static TheoryData<DurableBackend> Backends => new() { DurableBackend.InMemory, DurableBackend.AzureStorage };
 
