@@ -30,7 +30,7 @@ namespace EcomFunctions.LocalHost.Durable;
 /// <item>Exactly one worker may be connected at a time (the sidecar answers a second one with ResourceExhausted). Stop the
 /// worker before disposing the engine, or the sidecar waits for the worker's stream until <see cref="DurableEngineOptions.ShutdownTimeout"/>.</item>
 /// <item>Durable entities are not implemented by the sidecar (gRPC Unimplemented): keep counters in Tables.</item>
-/// <item>Schedule business-keyed instance ids with dedupe statuses (<see cref="DurableClientExtensions.TryScheduleKeyedInstanceAsync{TInput}"/>):
+/// <item>Schedule business-keyed instance ids with dedupe statuses (<c>EcomFunctions.App.Platform.DurableClientExtensions.StartOnceAsync</c>):
 /// without them a second schedule silently replaces a running instance, on both backends.</item>
 /// <item>Raise events through <see cref="DurableClientExtensions.RaiseEventIfExistsAsync"/>; the engine additionally drops
 /// in-memory messages to instances that do not exist (the in-memory provider would re-deliver them in a tight loop).</item>

@@ -1,3 +1,4 @@
+using EcomFunctions.App.Platform;
 using System.Diagnostics;
 using EcomFunctions.LocalHost.Durable;
 using Microsoft.DurableTask.Client;
@@ -34,7 +35,7 @@ public sealed class DurableEngineRestartTests(ITestOutputHelper output) : IDispo
 
         var restart = Stopwatch.StartNew();
         await using var second = await RunningEngine.StartAsync(options, TestTasks.Register, loggers, budget.Token);
-        var raised = await second.Client.RaiseEventIfExistsAsync(id, TestTasks.ApprovalEvent, new ApprovalDecision(true, "after"), budget.Token);
+        var raised = await second.Client.RaiseEventIfActiveAsync(id, TestTasks.ApprovalEvent, new ApprovalDecision(true, "after"), budget.Token);
         var done = await second.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, budget.Token);
         output.WriteLine($"Restarted and completed in {restart.ElapsedMilliseconds} ms.");
 

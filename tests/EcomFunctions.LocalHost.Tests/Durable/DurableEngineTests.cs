@@ -1,3 +1,4 @@
+using EcomFunctions.App.Platform;
 using EcomFunctions.LocalHost.Durable;
 using EcomFunctions.Testing;
 using Microsoft.DurableTask;
@@ -50,7 +51,7 @@ public sealed class DurableEngineTests(ITestOutputHelper output) : IDisposable
         var id = await engine.Client.ScheduleNewOrchestrationInstanceAsync(TestTasks.AwaitApproval, "spring-sale", Budget);
         await engine.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running, Budget);
 
-        var raised = await engine.Client.RaiseEventIfExistsAsync(id, TestTasks.ApprovalEvent, new ApprovalDecision(true, "ok"), Budget);
+        var raised = await engine.Client.RaiseEventIfActiveAsync(id, TestTasks.ApprovalEvent, new ApprovalDecision(true, "ok"), Budget);
         var done = await engine.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Budget);
 
         Assert.True(raised);
@@ -99,13 +100,13 @@ public sealed class DurableEngineTests(ITestOutputHelper output) : IDisposable
         await using var engine = await RunningEngine.StartAsync(backend, TestTasks.Register, loggers, Budget);
         var id = "campaign-" + Guid.NewGuid().ToString("N");
 
-        var first = await engine.Client.TryScheduleKeyedInstanceAsync(TestTasks.AwaitApproval, id, "first", Budget);
-        var whilePending = await engine.Client.TryScheduleKeyedInstanceAsync(TestTasks.AwaitApproval, id, "second", Budget);
+        var first = await engine.Client.StartOnceAsync(TestTasks.AwaitApproval, id, "first", Budget);
+        var whilePending = await engine.Client.StartOnceAsync(TestTasks.AwaitApproval, id, "second", Budget);
         await engine.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running, Budget);
-        var whileRunning = await engine.Client.TryScheduleKeyedInstanceAsync(TestTasks.AwaitApproval, id, "third", Budget);
-        await engine.Client.RaiseEventIfExistsAsync(id, TestTasks.ApprovalEvent, new ApprovalDecision(true, "go"), Budget);
+        var whileRunning = await engine.Client.StartOnceAsync(TestTasks.AwaitApproval, id, "third", Budget);
+        await engine.Client.RaiseEventIfActiveAsync(id, TestTasks.ApprovalEvent, new ApprovalDecision(true, "go"), Budget);
         var done = await engine.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Budget);
-        var afterCompletion = await engine.Client.TryScheduleKeyedInstanceAsync(TestTasks.AwaitApproval, id, "next-run", Budget);
+        var afterCompletion = await engine.Client.StartOnceAsync(TestTasks.AwaitApproval, id, "next-run", Budget);
         var rerun = await engine.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running, Budget);
 
         Assert.True(first);
@@ -128,7 +129,7 @@ public sealed class DurableEngineTests(ITestOutputHelper output) : IDisposable
 
         await engine.Client.SuspendInstanceAsync(paused, "operator pause", Budget);
         await engine.WaitForStatusAsync(paused, OrchestrationRuntimeStatus.Suspended, Budget);
-        var raisedWhileSuspended = await engine.Client.RaiseEventIfExistsAsync(paused, TestTasks.ApprovalEvent, new ApprovalDecision(true, "later"), Budget);
+        var raisedWhileSuspended = await engine.Client.RaiseEventIfActiveAsync(paused, TestTasks.ApprovalEvent, new ApprovalDecision(true, "later"), Budget);
         await engine.Client.ResumeInstanceAsync(paused, "operator resume", Budget);
         await engine.Client.TerminateInstanceAsync(stopped, new TerminateInstanceOptions { Output = "killed" }, Budget);
         var resumed = await engine.Client.WaitForInstanceCompletionAsync(paused, getInputsAndOutputs: true, Budget);
@@ -148,7 +149,7 @@ public sealed class DurableEngineTests(ITestOutputHelper output) : IDisposable
         await using var engine = await RunningEngine.StartAsync(backend, TestTasks.Register, loggers, Budget);
         var missing = "campaign-missing-" + Guid.NewGuid().ToString("N");
 
-        var raised = await engine.Client.RaiseEventIfExistsAsync(missing, TestTasks.ApprovalEvent, new ApprovalDecision(true, "x"), Budget);
+        var raised = await engine.Client.RaiseEventIfActiveAsync(missing, TestTasks.ApprovalEvent, new ApprovalDecision(true, "x"), Budget);
 
         Assert.False(raised);
         Assert.Null(await engine.Client.GetInstanceAsync(missing, Budget));

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
+using EcomFunctions.Testing;
+
 namespace EcomFunctions.LocalHost.Tests.Hosting;
 
 /// <summary>The LocalHost serving the App's HTTP functions: routes, methods, authorization levels, problem details.</summary>

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using EcomFunctions.Testing;
+
 namespace EcomFunctions.LocalHost.Tests.Hosting;
 
 /// <summary>The App's orchestrator and activity running on the Durable Task engine under the LocalHost.</summary>

@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage;
 using EcomFunctions.Testing;
@@ -13,12 +12,15 @@ public sealed class OutboxTests
 {
     private readonly StorageClients storage = new(new StorageConnection(Azurite.ConnectionString));
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.Zero));
+    // Signals are recorded, not sent: the real outbox-dispatch queue is shared with every LocalHost under test, whose
+    // dispatcher would race these tests for the rows.
+    private readonly RecordingSender signals = new();
     private readonly Outbox outbox;
     private readonly LocalEventSink sink;
 
     public OutboxTests()
     {
-        outbox = new Outbox(storage, new QueueSender(storage), NullLogger<Outbox>.Instance);
+        outbox = new Outbox(storage, signals, NullLogger<Outbox>.Instance);
         sink = new LocalEventSink(storage, time);
     }
 
@@ -94,18 +96,26 @@ public sealed class OutboxTests
     {
         var table = await storage.TableAsync(Azurite.UniqueName("orders"));
         var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.Signal", "orders/1", time.GetUtcNow(), "{}");
-        var queue = await storage.QueueAsync(QueueNames.OutboxDispatch);
 
         await outbox.CommitAsync(table, "p9", [], [domainEvent], CancellationToken.None);
 
-        var found = false;
-        foreach (var message in (await queue.PeekMessagesAsync(32)).Value)
-        {
-            var batch = EcomJson.Deserialize<OutboxBatch>(message.Body.ToString());
-            found |= batch is not null && batch.Table == table.Name && batch.EventIds.Contains(domainEvent.Id);
-        }
+        var (queue, message) = Assert.Single(signals.Sent);
+        Assert.Equal(QueueNames.OutboxDispatch, queue);
+        var batch = Assert.IsType<OutboxBatch>(message);
+        Assert.Equal((table.Name, "p9"), (batch.Table, batch.PartitionKey));
+        Assert.Equal([domainEvent.Id], batch.EventIds);
+    }
 
-        Assert.True(found);
+    [Fact]
+    public async Task A_lost_signal_does_not_fail_the_committed_change()
+    {
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        var failing = new Outbox(storage, new FailingSender(), NullLogger<Outbox>.Instance);
+        var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.Lost", "orders/1", time.GetUtcNow(), "{}");
+
+        await failing.CommitAsync(table, "p1", [], [domainEvent], CancellationToken.None);
+
+        Assert.Single(await outbox.ReadAsync(new OutboxBatch(table.Name, "p1", [domainEvent.Id]), CancellationToken.None));
     }
 
     [Fact]
@@ -134,6 +144,33 @@ public sealed class OutboxTests
         var options = new OutboxOptions { SweepGrace = grace ?? TimeSpan.FromSeconds(30) };
         options.Tables.Add(table);
         return Microsoft.Extensions.Options.Options.Create(options);
+    }
+
+    private sealed class RecordingSender : IQueueSender
+    {
+        public List<(string Queue, object? Message)> Sent { get; } = [];
+
+        public Task SendAsync<T>(string queue, T message, TimeSpan? visibilityDelay = null, CancellationToken cancellationToken = default)
+        {
+            lock (Sent)
+            {
+                Sent.Add((queue, message));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task SendTextAsync(string queue, string text, TimeSpan? visibilityDelay = null, CancellationToken cancellationToken = default) =>
+            SendAsync(queue, text, visibilityDelay, cancellationToken);
+    }
+
+    private sealed class FailingSender : IQueueSender
+    {
+        public Task SendAsync<T>(string queue, T message, TimeSpan? visibilityDelay = null, CancellationToken cancellationToken = default) =>
+            throw new Azure.RequestFailedException(503, "storage unavailable");
+
+        public Task SendTextAsync(string queue, string text, TimeSpan? visibilityDelay = null, CancellationToken cancellationToken = default) =>
+            throw new Azure.RequestFailedException(503, "storage unavailable");
     }
 
     /// <summary>Publishes, then "crashes" before the dispatcher can mark the rows dispatched.</summary>

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using EcomFunctions.LocalHost.Hosting;
-using EcomFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
-namespace EcomFunctions.LocalHost.Tests;
+namespace EcomFunctions.Testing;
 
 /// <summary>A LocalHost serving the real App on a free port against Azurite, with the in-memory durable engine.</summary>
 public sealed class LocalHostFixture : IAsyncLifetime
