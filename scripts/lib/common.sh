@@ -51,11 +51,9 @@ start_azurite() {
 
 stop_azurite() {
   if [ -n "$AZURITE_PID" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
-    # Azurite closes its servers on SIGINT; TERM and KILL only if it does not.
-    kill -INT "$AZURITE_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.1; done
+    # SIGTERM (a background job of a script ignores SIGINT); SIGKILL if it has not exited within 5 s.
     kill -TERM "$AZURITE_PID" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$AZURITE_PID" 2>/dev/null || true
     wait "$AZURITE_PID" 2>/dev/null || true
   fi
