@@ -1,3 +1,4 @@
+using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage;
 using Microsoft.Extensions.Configuration;
@@ -29,6 +30,13 @@ public static class PlatformServices
         services.TryAddSingleton<Outbox>();
         services.TryAddSingleton<OutboxDispatcher>();
         services.TryAddSingleton<LocalEventSink>();
+
+        // Read models the capabilities publish for each other (owner writes, others read).
+        services.TryAddSingleton<MemberTierDirectory>();
+        services.TryAddSingleton<IMemberTierLookup>(sp => sp.GetRequiredService<MemberTierDirectory>());
+        services.TryAddSingleton<CampaignStatusDirectory>();
+        services.TryAddSingleton<ICampaignStatusLookup>(sp => sp.GetRequiredService<CampaignStatusDirectory>());
+        services.TryAddSingleton<OrderDirectory>();
         services.TryAddSingleton<IEventPublisher>(sp =>
         {
             var eventGrid = sp.GetRequiredService<IOptions<EventGridOptions>>().Value;
