@@ -132,7 +132,7 @@ public sealed record ChannelReport(
     decimal? ReturnOnCost);
 
 /// <summary>The churn rate of one store month.</summary>
-public sealed record ChurnReport(YearMonth Month, int NotChurnedAtStart, int BecameChurned, decimal? Rate);
+public sealed record ChurnReport(string Month, int NotChurnedAtStart, int BecameChurned, decimal? Rate);
 
 /// <summary>The operator report of one daily run (DESIGN §7).</summary>
 public sealed record ReactivationRunReport(
@@ -195,7 +195,7 @@ public sealed class ReactivationReports
         var responses = await ledger.GetResponsesAsync(runDate, cancellationToken);
         var month = YearMonth.Of(runDate).AddMonths(-1);
         var churn = await ledger.GetChurnAsync(month, cancellationToken);
-        return Build(run, deliveries, responses, churn is null ? null : new ChurnReport(month, churn.NotChurnedAtStart, churn.BecameChurned, churn.Rate),
+        return Build(run, deliveries, responses, churn is null ? null : new ChurnReport(month.ToString(), churn.NotChurnedAtStart, churn.BecameChurned, churn.Rate),
             time.GetUtcNow(), options);
     }
 

@@ -132,7 +132,7 @@ public sealed class ReactivationLedgerTests
             new(Day, "b", "l-b", ResponseKind.Login, RunTime + TimeSpan.FromHours(1), 0m, false, ContactChannel.Push, RunTime),
         };
 
-        var report = ReactivationReports.Build(run, deliveries, responses, new ChurnReport(YearMonth.Of(2025, 5), 100, 4, 0.04m),
+        var report = ReactivationReports.Build(run, deliveries, responses, new ChurnReport("2025-05", 100, 4, 0.04m),
             RunTime + TimeSpan.FromDays(9), options);
 
         Assert.Equal((20, 12, 8, 2, 0.2m, 3), (report.Scanned, report.Eligible, report.Targeted, report.Holdout, report.HoldoutShare, report.QuietHoursDeferred));
