@@ -107,12 +107,13 @@ public sealed class ReactivationRunTests
         Assert.Equal(todays.Count, (await AllContactsAsync(host)).Count(c => c.RunDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) == today));
     }
 
-    internal static async Task<List<ContactRecord>> AllContactsAsync(MembersHost host)
+    internal static async Task<List<ContactRecord>> AllContactsAsync(MembersHost host, int partitionCount = 32)
     {
         var storage = new StorageClients(new StorageConnection(host.ConnectionString));
-        var history = new TableContactHistory(storage, new Outbox(storage, new QueueSender(storage), Microsoft.Extensions.Logging.Abstractions.NullLogger<Outbox>.Instance), new MemberOptions());
+        var options = new MemberOptions { PartitionCount = partitionCount };
+        var history = new TableContactHistory(storage, new Outbox(storage, new QueueSender(storage), Microsoft.Extensions.Logging.Abstractions.NullLogger<Outbox>.Instance), options);
         var all = new List<ContactRecord>();
-        foreach (var partition in MemberPartitions.All(new MemberOptions().PartitionCount))
+        foreach (var partition in MemberPartitions.All(partitionCount))
         {
             all.AddRange(await history.ListPartitionAsync(partition, default));
         }
