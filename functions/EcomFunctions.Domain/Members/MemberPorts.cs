@@ -61,6 +61,16 @@ public interface IMemberRepository
 
     Task<MemberPage> ScanPartitionAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The win-back candidates of one partition: members whose last activity (sign-up, login, purchase) is at or before
+    /// <paramref name="inactiveSince"/>, and erased members; order and paging as <see cref="ScanPartitionAsync"/>. Adapters
+    /// filter on a stored column, so the (usually many) active members are classified without being read.
+    /// </summary>
+    Task<MemberPage> ScanInactiveAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>How many live members of the partition were active after <paramref name="inactiveSince"/> (counted, not read).</summary>
+    Task<int> CountActiveAsync(string partition, DateTimeOffset inactiveSince, CancellationToken cancellationToken);
+
     /// <summary>Whether an operation key (activity or redemption id) was already applied to the member.</summary>
     Task<bool> IsOperationAppliedAsync(string memberId, string operationKey, CancellationToken cancellationToken);
 

@@ -20,6 +20,7 @@ public sealed class ReactivationBatches
     private readonly IMessageOutbox outbox;
     private readonly ReactivationPlanner planner;
     private readonly ReactivationOptions options;
+    private readonly MemberOptions memberOptions;
 
     public ReactivationBatches(
         IMemberRepository repository,
@@ -27,8 +28,10 @@ public sealed class ReactivationBatches
         ICouponGrants grants,
         IMessageOutbox outbox,
         ReactivationPlanner planner,
-        ReactivationOptions options)
+        ReactivationOptions options,
+        MemberOptions memberOptions)
     {
+        this.memberOptions = memberOptions ?? throw new ArgumentNullException(nameof(memberOptions));
         this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
         this.history = history ?? throw new ArgumentNullException(nameof(history));
         this.grants = grants ?? throw new ArgumentNullException(nameof(grants));
@@ -53,12 +56,14 @@ public sealed class ReactivationBatches
         var treated = targets.Where(t => !t.Holdout).ToList();
         if (treated.Count > 0)
         {
-            await grants.EnqueueAsync(
-                treated.Select(t => new CouponGrant(t.GrantId, t.MemberId, t.CouponDefinitionId, t.CouponAmount, GrantReason.Reactivation, run.Now)).ToList(),
-                cancellationToken);
-            await outbox.EnqueueAsync(
-                treated.Select(t => new OutboundMessage(t.ContactId, t.MemberId, t.Channel, t.MessageTemplateId, t.SendAt, t.CouponDefinitionId, t.CouponAmount, t.Lifecycle, run.RunDate)).ToList(),
-                cancellationToken);
+            // Independent of each other (both are idempotent by id and both precede the recording), so sent together.
+            await Task.WhenAll(
+                grants.EnqueueAsync(
+                    treated.Select(t => new CouponGrant(t.GrantId, t.MemberId, t.CouponDefinitionId, t.CouponAmount, GrantReason.Reactivation, run.Now)).ToList(),
+                    cancellationToken),
+                outbox.EnqueueAsync(
+                    treated.Select(t => new OutboundMessage(t.ContactId, t.MemberId, t.Channel, t.MessageTemplateId, t.SendAt, t.CouponDefinitionId, t.CouponAmount, t.Lifecycle, run.RunDate)).ToList(),
+                    cancellationToken));
         }
 
         if (targets.Count > 0)
@@ -69,14 +74,22 @@ public sealed class ReactivationBatches
         return plan.Tally;
     }
 
-    /// <summary>Processes one page of a partition; the orchestration calls again with the returned token until it is null.</summary>
+    /// <summary>
+    /// Processes one page of a partition's win-back candidates; the orchestration calls again with the returned token until
+    /// it is null. Active members are classified by the storage filter on the last-activity instant and only counted (on
+    /// the partition's first page), which is the same decision the planner takes for them, without reading them.
+    /// </summary>
     public async Task<PageResult<ReactivationTally>> ProcessPageAsync(
         ReactivationRun run, string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
         var size = Math.Clamp(pageSize, ReactivationOptions.MinPageSize, ReactivationOptions.MaxPageSize);
-        var page = await repository.ScanPartitionAsync(partition, continuationToken, size, cancellationToken);
+        var cutoff = run.Now - memberOptions.DormantAfter;
+        var page = await repository.ScanInactiveAsync(partition, cutoff, continuationToken, size, cancellationToken);
         var tally = await ProcessAsync(run, page.Members.Select(m => m.Member).ToList(), cancellationToken);
-        return new PageResult<ReactivationTally>(tally, page.Members.Count, page.ContinuationToken);
+        var active = continuationToken is null ? await repository.CountActiveAsync(partition, cutoff, cancellationToken) : 0;
+        tally.AddSkipped(SkipReason.Active, active);
+        return new PageResult<ReactivationTally>(tally, page.Members.Count + active, page.ContinuationToken);
     }
 }
 

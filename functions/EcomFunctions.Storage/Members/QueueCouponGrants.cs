@@ -12,10 +12,8 @@ public sealed class QueueCouponGrants(IQueueSender queue) : ICouponGrants
     public async Task EnqueueAsync(IReadOnlyList<CouponGrant> grants, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grants);
-        foreach (var chunk in grants.Chunk(CouponGrantBatch.MaxGrants))
-        {
-            var batch = new CouponGrantBatch(chunk.Select(g => new CouponGrantRequest(g.GrantId, g.CouponDefinitionId, g.MemberId, g.Reason)).ToList());
-            await queue.SendAsync(QueueNames.CouponGrants, batch, cancellationToken: cancellationToken);
-        }
+        await Task.WhenAll(grants.Chunk(CouponGrantBatch.MaxGrants).Select(chunk => queue.SendAsync(QueueNames.CouponGrants,
+            new CouponGrantBatch(chunk.Select(g => new CouponGrantRequest(g.GrantId, g.CouponDefinitionId, g.MemberId, g.Reason)).ToList()),
+            cancellationToken: cancellationToken)));
     }
 }

@@ -8,8 +8,8 @@ namespace EcomFunctions.Storage;
 /// </summary>
 public sealed record WinBackMessageBatch(IReadOnlyList<OutboundMessage> Messages, int Attempt = 0, int Version = 1) : IVersionedMessage
 {
-    /// <summary>About 300 bytes each as JSON: 100 keep a message far below the 64 KiB queue limit.</summary>
-    public const int MaxMessages = 100;
+    /// <summary>About 270 bytes each as JSON: 150 stay below the 64 KiB queue limit after Base64 (4/3) with room to spare.</summary>
+    public const int MaxMessages = 150;
 }
 
 /// <summary>
@@ -32,14 +32,15 @@ public sealed class QueueMessageOutbox(IQueueSender queue, TimeProvider time) : 
     {
         ArgumentNullException.ThrowIfNull(messages);
         var now = time.GetUtcNow();
+        var sends = new List<Task>();
         foreach (var group in messages.GroupBy(m => notBefore is { } floor && floor > m.SendAt ? floor : m.SendAt))
         {
             var delay = group.Key - now;
             delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxVisibilityDelay ? MaxVisibilityDelay : delay;
-            foreach (var chunk in group.Chunk(WinBackMessageBatch.MaxMessages))
-            {
-                await queue.SendAsync(QueueNames.WinBackMessages, new WinBackMessageBatch(chunk, attempt), delay, cancellationToken);
-            }
+            sends.AddRange(group.Chunk(WinBackMessageBatch.MaxMessages)
+                .Select(chunk => queue.SendAsync(QueueNames.WinBackMessages, new WinBackMessageBatch(chunk, attempt), delay, cancellationToken)));
         }
+
+        await Task.WhenAll(sends);
     }
 }

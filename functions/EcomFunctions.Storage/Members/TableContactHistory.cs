@@ -81,14 +81,11 @@ public sealed class TableContactHistory : IContactHistory
     {
         ArgumentNullException.ThrowIfNull(records);
         var table = await storage.TableAsync(tableName, cancellationToken);
-        foreach (var group in records.GroupBy(r => MemberPartitions.Of(r.MemberId, partitionCount), StringComparer.Ordinal))
-        {
-            foreach (var chunk in group.Chunk(MaxTransactionActions))
-            {
-                var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertMerge, Planned(group.Key, r))).ToList();
-                await table.SubmitTransactionAsync(actions, cancellationToken);
-            }
-        }
+        // Upsert-merge batches never conflict with each other, so they go out together.
+        await Task.WhenAll(records
+            .GroupBy(r => MemberPartitions.Of(r.MemberId, partitionCount), StringComparer.Ordinal)
+            .SelectMany(group => group.Chunk(MaxTransactionActions).Select(chunk =>
+                table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertMerge, Planned(group.Key, r))).ToList(), cancellationToken))));
     }
 
     public async Task<DeliveryClaim> TryClaimDeliveryAsync(OutboundMessage message, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)

@@ -39,12 +39,20 @@ public sealed class TableMemberRepository : IMemberRepository
     private readonly int partitionCount;
     private readonly string tableName;
     private readonly string lookupTableName;
+    private readonly bool maintainLookupIndex;
 
     // What the lookup hashes were when a member object was read, so a save knows which index rows became stale.
     private readonly ConditionalWeakTable<Member, LoadedLookups> loaded = [];
 
     public TableMemberRepository(StorageClients storage, Outbox outbox, MemberOptions options, string tableName = TableNames.Members, string lookupTableName = TableNames.MemberLookups)
+        : this(storage, outbox, options, maintainLookupIndex: true, tableName, lookupTableName)
     {
+    }
+
+    /// <param name="maintainLookupIndex">False only for bulk loads that do not need lookups (benchmark seeding): index rows cannot be batched.</param>
+    public TableMemberRepository(StorageClients storage, Outbox outbox, MemberOptions options, bool maintainLookupIndex, string tableName = TableNames.Members, string lookupTableName = TableNames.MemberLookups)
+    {
+        this.maintainLookupIndex = maintainLookupIndex;
         ArgumentNullException.ThrowIfNull(options);
         this.storage = storage ?? throw new ArgumentNullException(nameof(storage));
         this.outbox = outbox ?? throw new ArgumentNullException(nameof(outbox));
@@ -133,33 +141,24 @@ public sealed class TableMemberRepository : IMemberRepository
         return results;
     }
 
-    public async Task<MemberPage> ScanPartitionAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public Task<MemberPage> ScanPartitionAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
+        ScanAsync(partition, continuationToken, pageSize, null, cancellationToken);
+
+    public Task<MemberPage> ScanInactiveAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
+        ScanAsync(partition, continuationToken, pageSize, TableClient.CreateQueryFilter($"(LastActivityAt le {inactiveSince} or IsErased eq true)"), cancellationToken);
+
+    public async Task<int> CountActiveAsync(string partition, DateTimeOffset inactiveSince, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(tableName, cancellationToken);
-        var from = continuationToken is null ? MemberPrefix : RowKeyOf(continuationToken);
-        var filter = continuationToken is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {MemberEnd}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {from} and RowKey lt {MemberEnd}");
-        var members = new List<VersionedMember>(pageSize);
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize, 1000), cancellationToken: cancellationToken).AsPages())
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey ge {MemberPrefix} and RowKey lt {MemberEnd} and LastActivityAt gt {inactiveSince} and IsErased eq false");
+        var count = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
         {
-            foreach (var entity in page.Values)
-            {
-                members.Add(Read(entity));
-                if (members.Count == pageSize)
-                {
-                    // Possibly more: the next call starts after the last member (an empty last page is fine).
-                    return new MemberPage(members, members[^1].Member.Id);
-                }
-            }
-
-            if (page.ContinuationToken is null)
-            {
-                break;
-            }
+            count += page.Values.Count;
         }
 
-        return new MemberPage(members, null);
+        return count;
     }
 
     public async Task<bool> IsOperationAppliedAsync(string memberId, string operationKey, CancellationToken cancellationToken)
@@ -199,6 +198,35 @@ public sealed class TableMemberRepository : IMemberRepository
         {
             return new ETag("W/\"invalid\"");
         }
+    }
+
+    private async Task<MemberPage> ScanAsync(string partition, string? continuationToken, int pageSize, string? condition, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(tableName, cancellationToken);
+        var range = continuationToken is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {MemberPrefix} and RowKey lt {MemberEnd}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {RowKeyOf(continuationToken)} and RowKey lt {MemberEnd}");
+        var filter = condition is null ? range : $"{range} and {condition}";
+        var members = new List<VersionedMember>(pageSize);
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize, 1000), cancellationToken: cancellationToken).AsPages())
+        {
+            foreach (var entity in page.Values)
+            {
+                members.Add(Read(entity));
+                if (members.Count == pageSize)
+                {
+                    // Possibly more: the next call starts after the last member (an empty last page is fine).
+                    return new MemberPage(members, members[^1].Member.Id);
+                }
+            }
+
+            if (page.ContinuationToken is null)
+            {
+                break;
+            }
+        }
+
+        return new MemberPage(members, null);
     }
 
     private static string MarkerKey(string memberId, string operationKey) => MarkerPrefix + memberId + "!" + operationKey;
@@ -305,10 +333,13 @@ public sealed class TableMemberRepository : IMemberRepository
     {
         var eventIds = writes.SelectMany(w => w.Events).Select(e => e.Id).ToList();
         await outbox.SignalAsync(tableName, partition, eventIds, cancellationToken);
-        foreach (var write in writes)
+        if (!maintainLookupIndex)
         {
-            await UpdateLookupsAsync(write.Member, cancellationToken);
+            return;
         }
+
+        await Parallel.ForEachAsync(writes, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (write, ct) => await UpdateLookupsAsync(write.Member, ct));
     }
 
     private async Task UpdateLookupsAsync(Member member, CancellationToken cancellationToken)

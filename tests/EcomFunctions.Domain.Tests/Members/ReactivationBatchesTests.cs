@@ -35,7 +35,7 @@ public sealed class ReactivationBatchesTests
         }
     }
 
-    private ReactivationBatches Batches => new(repository, history, grants, outbox, new ReactivationPlanner(memberOptions, options), options);
+    private ReactivationBatches Batches => new(repository, history, grants, outbox, new ReactivationPlanner(memberOptions, options), options, memberOptions);
 
     private WinBackDelivery Delivery => new(repository, history, [push, email], protector, options, clock);
 
