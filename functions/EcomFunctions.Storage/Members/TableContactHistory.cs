@@ -12,20 +12,24 @@ namespace EcomFunctions.Storage;
 /// <list type="bullet">
 /// <item>PK = the member's partition (<see cref="MemberPartitions.Of"/>, as in the members table): a run's page of
 /// members and their contacts live in one partition, so the cap check of a whole page is one range query.</item>
-/// <item>RK = <c>{memberId}!{contactId}</c>. '!' sorts below every character a member id may contain, so the contacts
-/// of a page (member ids first..last, contiguous in id order) are exactly the range [first!, last") — one query per
-/// page, with <c>SendAt gt since</c> evaluated by the service.</item>
-/// <item>A row holds the planned contact (written by the run, upsert-merge: re-recording writes the same values) and
-/// the delivery state (claim time, final status; written only by the sender), so recording never undoes a delivery
-/// and a claim never erases the plan. Outbox rows (<c>~outbox~…</c>) of delivery events share the partition and the
-/// completion's transaction.</item>
+/// <item>Plan rows, RK = <c>plan!{runDate}!{first member id}</c>: the contacts a run recorded for one page, packed (one
+/// line per contact, spread over properties of ≤ 30 000 characters), with <c>SendAt</c> = the latest send time in the
+/// row. A run writes one or two rows per page instead of one per member — per-entity writes are what a run would
+/// otherwise spend most of its time on. Recording the same page again rewrites the same row; a re-run that pages
+/// differently may write a second row holding some of the same contacts, which readers merge by contact id.</item>
+/// <item>Delivery rows, RK = <c>{memberId}!{contactId}</c>: the sender's claim and final status of one message, with the
+/// planned fields copied from the message (so a message delivered before its page was recorded still counts for the
+/// caps). Outbox rows (<c>~outbox~…</c>) of delivery events share the partition and the completion's transaction.</item>
+/// <item>Reading a page's recent contacts is one query: the partition's rows with <c>SendAt gt since</c> (plan and
+/// delivery rows alike), merged by contact id, the delivery row's status winning.</item>
 /// </list>
 /// </summary>
 public sealed class TableContactHistory : IContactHistory
 {
     private const char Separator = '!';
-    private const char SeparatorEnd = '"';
-    private const int MaxTransactionActions = 100;
+    private const string PlanPrefix = "plan!";
+    private const int ContactsPerPlanRow = 1_000;
+    private const int ChunkChars = 30_000;
 
     private readonly StorageClients storage;
     private readonly Outbox outbox;
@@ -51,41 +55,34 @@ public sealed class TableContactHistory : IContactHistory
         ArgumentNullException.ThrowIfNull(memberIds);
         var table = await storage.TableAsync(tableName, cancellationToken);
         var wanted = memberIds.ToHashSet(StringComparer.Ordinal);
-        var result = new Dictionary<string, List<ContactRecord>>(StringComparer.Ordinal);
-        foreach (var group in memberIds.Distinct(StringComparer.Ordinal).GroupBy(id => MemberPartitions.Of(id, partitionCount), StringComparer.Ordinal))
+        var result = new Dictionary<string, IReadOnlyList<ContactRecord>>(StringComparer.Ordinal);
+        foreach (var partition in wanted.Select(id => MemberPartitions.Of(id, partitionCount)).Distinct(StringComparer.Ordinal))
         {
-            var first = group.Min(StringComparer.Ordinal)!;
-            var last = group.Max(StringComparer.Ordinal)!;
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {group.Key} and RowKey ge {first + Separator} and RowKey lt {last + SeparatorEnd} and SendAt gt {since}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and SendAt gt {since}");
+            var records = new List<ContactRecord>();
             await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
-                var record = Read(entity);
-                if (record is not null && wanted.Contains(record.MemberId))
-                {
-                    if (!result.TryGetValue(record.MemberId, out var list))
-                    {
-                        list = [];
-                        result[record.MemberId] = list;
-                    }
+                records.AddRange(ReadRow(entity, wanted).Where(r => r.SendAt > since));
+            }
 
-                    list.Add(record);
-                }
+            foreach (var member in Merge(records).GroupBy(r => r.MemberId, StringComparer.Ordinal))
+            {
+                result[member.Key] = member.ToList();
             }
         }
 
-        return result.ToDictionary(r => r.Key, r => (IReadOnlyList<ContactRecord>)r.Value, StringComparer.Ordinal);
+        return result;
     }
 
     public async Task RecordAsync(IReadOnlyList<ContactRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         var table = await storage.TableAsync(tableName, cancellationToken);
-        // Upsert-merge batches never conflict with each other, so they go out together.
-        await Task.WhenAll(records
-            .GroupBy(r => MemberPartitions.Of(r.MemberId, partitionCount), StringComparer.Ordinal)
-            .SelectMany(group => group.Chunk(MaxTransactionActions).Select(chunk =>
-                table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertMerge, Planned(group.Key, r))).ToList(), cancellationToken))));
+        var rows = records
+            .GroupBy(r => (Partition: MemberPartitions.Of(r.MemberId, partitionCount), r.RunDate))
+            .SelectMany(group => group.OrderBy(r => r.MemberId, StringComparer.Ordinal).Chunk(ContactsPerPlanRow).Select(chunk => PlanRow(group.Key.Partition, group.Key.RunDate, chunk)));
+        // Plan rows never conflict with each other (distinct keys; a rewrite writes the same content), so they go out together.
+        await Task.WhenAll(rows.Select(row => table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken)));
     }
 
     public async Task<DeliveryClaim> TryClaimDeliveryAsync(OutboundMessage message, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
@@ -172,7 +169,7 @@ public sealed class TableContactHistory : IContactHistory
         }
     }
 
-    /// <summary>Every contact record of one partition (tests, benchmark cap audit).</summary>
+    /// <summary>Every contact record of one partition, plan and delivery rows merged (tests, benchmark cap audit).</summary>
     public async Task<IReadOnlyList<ContactRecord>> ListPartitionAsync(string partition, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(tableName, cancellationToken);
@@ -180,13 +177,81 @@ public sealed class TableContactHistory : IContactHistory
         var records = new List<ContactRecord>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (Read(entity) is { } record)
-            {
-                records.Add(record);
-            }
+            records.AddRange(ReadRow(entity, null));
         }
 
-        return records;
+        return Merge(records);
+    }
+
+    /// <summary>One contact per id: the delivery row (it carries the status) over plan lines repeated by re-runs.</summary>
+    private static List<ContactRecord> Merge(List<ContactRecord> records) =>
+        records.GroupBy(r => r.Id, StringComparer.Ordinal)
+            .Select(g => g.FirstOrDefault(r => r.Status is not (ContactStatus.Planned or ContactStatus.HeldOut)) ?? g.First())
+            .ToList();
+
+    private static IEnumerable<ContactRecord> ReadRow(TableEntity entity, HashSet<string>? wanted)
+    {
+        if (entity.RowKey.StartsWith(PlanPrefix, StringComparison.Ordinal))
+        {
+            return ReadPlan(entity, wanted);
+        }
+
+        return Read(entity) is { } record && (wanted is null || wanted.Contains(record.MemberId)) ? [record] : [];
+    }
+
+    /// <summary>A packed plan row: one line per contact, "memberId|sendAt ticks|offset minutes|channel|lifecycle|coupon|amount|deferred|holdout".</summary>
+    private static TableEntity PlanRow(string partition, DateOnly runDate, ContactRecord[] records)
+    {
+        var day = runDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var text = new System.Text.StringBuilder(records.Length * 96);
+        foreach (var r in records)
+        {
+            text.Append(r.MemberId).Append('|')
+                .Append(r.SendAt.UtcTicks.ToString(CultureInfo.InvariantCulture)).Append('|')
+                .Append(((int)r.Channel).ToString(CultureInfo.InvariantCulture)).Append('|')
+                .Append(((int)r.Lifecycle).ToString(CultureInfo.InvariantCulture)).Append('|')
+                .Append(r.CouponDefinitionId).Append('|')
+                .Append(r.CouponAmount.ToString(CultureInfo.InvariantCulture)).Append('|')
+                .Append(r.Deferred ? '1' : '0').Append('|')
+                .Append(r.IsHoldout ? '1' : '0').Append('\n');
+        }
+
+        var all = text.ToString();
+        var entity = new TableEntity(partition, $"{PlanPrefix}{day}!{records[0].MemberId}")
+        {
+            ["RunDate"] = day,
+            ["SendAt"] = records.Max(r => r.SendAt),
+            ["Contacts"] = records.Length,
+            ["Chunks"] = (all.Length + ChunkChars - 1) / ChunkChars,
+        };
+        for (var i = 0; i * ChunkChars < all.Length; i++)
+        {
+            entity["C" + i.ToString(CultureInfo.InvariantCulture)] = all.Substring(i * ChunkChars, Math.Min(ChunkChars, all.Length - (i * ChunkChars)));
+        }
+
+        return entity;
+    }
+
+    private static IEnumerable<ContactRecord> ReadPlan(TableEntity entity, HashSet<string>? wanted)
+    {
+        var runDate = DateOnly.ParseExact(entity.GetString("RunDate")!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = runDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var chunks = entity.GetInt32("Chunks") ?? 0;
+        var text = string.Concat(Enumerable.Range(0, chunks).Select(i => entity.GetString("C" + i.ToString(CultureInfo.InvariantCulture))));
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('|');
+            if (wanted is not null && !wanted.Contains(f[0]))
+            {
+                continue;
+            }
+
+            var holdout = f[7] == "1";
+            yield return new ContactRecord($"winback:{day}:{f[0]}", f[0], runDate,
+                new DateTimeOffset(long.Parse(f[1], CultureInfo.InvariantCulture), TimeSpan.Zero),
+                (ContactChannel)int.Parse(f[2], CultureInfo.InvariantCulture), (LifecycleState)int.Parse(f[3], CultureInfo.InvariantCulture),
+                f[4], decimal.Parse(f[5], CultureInfo.InvariantCulture), f[6] == "1", holdout ? ContactStatus.HeldOut : ContactStatus.Planned);
+        }
     }
 
     private static TableEntity Planned(string partition, ContactRecord record) => new(partition, RowKeyOf(record.MemberId, record.Id))
