@@ -17,7 +17,7 @@ public enum MemberSweepKind
 }
 
 /// <summary>A sweep over all members: which rule, its business key (store date, or month for tier evaluation), the fan-out shape.</summary>
-public sealed record MemberSweepInput(MemberSweepKind Kind, string Key, int PartitionCount, int PageSize, int MaxAttempts, TimeSpan FirstRetryInterval);
+public sealed record MemberSweepInput(MemberSweepKind Kind, string Key, int PartitionCount, int PageSize, int MaxAttempts, TimeSpan FirstRetryInterval, TimeSpan MaxRetryInterval);
 
 public sealed record MemberSweepPageInput(MemberSweepKind Kind, string Key, string Partition, string? ContinuationToken, int PageSize);
 
@@ -73,7 +73,7 @@ public sealed class MemberSweeps(
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetInput<MemberSweepInput>()!;
-        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(Math.Max(1, input.MaxAttempts), input.FirstRetryInterval, 2.0));
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(Math.Max(1, input.MaxAttempts), input.FirstRetryInterval, 2.0, input.MaxRetryInterval));
         var partitions = await Task.WhenAll(MemberPartitions.All(input.PartitionCount).Select(async partition =>
         {
             var tally = MemberSweepTally.Zero;
@@ -162,7 +162,7 @@ public sealed class MemberSweeps(
         }
 
         var settings = runOptions.Value;
-        var input = new MemberSweepInput(kind, key, memberOptions.PartitionCount, reactivationOptions.PageSize, settings.ActivityMaxAttempts, settings.ActivityFirstRetryInterval);
+        var input = new MemberSweepInput(kind, key, memberOptions.PartitionCount, reactivationOptions.PageSize, settings.ActivityMaxAttempts, settings.ActivityFirstRetryInterval, settings.ActivityMaxRetryInterval);
         var started = await client.StartOnceAsync(nameof(MemberSweepOrchestrator), instanceId, input, cancellationToken);
         logger.LogInformation("Member sweep {InstanceId}: {Outcome}.", instanceId, started ? "started" : "already running");
         return started;

@@ -18,6 +18,9 @@ public sealed class MemberRunOptions
     /// <summary>Wait before the first retry of a failed activity; doubles on every further attempt.</summary>
     public TimeSpan ActivityFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Longest wait between two attempts of an activity.</summary>
+    public TimeSpan ActivityMaxRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Deliveries of one message tried after temporary channel failures before it is parked in the poison queue.</summary>
     public int SenderMaxAttempts { get; set; } = 8;
 

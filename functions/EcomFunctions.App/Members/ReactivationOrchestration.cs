@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace EcomFunctions.App.Members;
 
 /// <summary>Input of a daily run: the business key (date), the decision instant, the fan-out shape and the retry policy.</summary>
-public sealed record ReactivationRunInput(DateOnly RunDate, DateTimeOffset RunAt, int PartitionCount, int PageSize, int MaxAttempts, TimeSpan FirstRetryInterval)
+public sealed record ReactivationRunInput(DateOnly RunDate, DateTimeOffset RunAt, int PartitionCount, int PageSize, int MaxAttempts, TimeSpan FirstRetryInterval, TimeSpan MaxRetryInterval)
 {
     public ReactivationRun Run => new(RunDate, RunAt);
 }
@@ -90,7 +90,7 @@ public sealed class ReactivationOrchestration(
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetInput<ReactivationRunInput>()!;
-        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(Math.Max(1, input.MaxAttempts), input.FirstRetryInterval, 2.0));
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(Math.Max(1, input.MaxAttempts), input.FirstRetryInterval, 2.0, input.MaxRetryInterval));
         if (!await context.CallActivityAsync<bool>(nameof(BeginReactivationRun), input, retry))
         {
             return "already completed";
@@ -158,7 +158,7 @@ public sealed class ReactivationOrchestration(
         }
 
         var settings = runOptions.Value;
-        var input = new ReactivationRunInput(run.RunDate, run.Now, memberOptions.PartitionCount, options.PageSize, settings.ActivityMaxAttempts, settings.ActivityFirstRetryInterval);
+        var input = new ReactivationRunInput(run.RunDate, run.Now, memberOptions.PartitionCount, options.PageSize, settings.ActivityMaxAttempts, settings.ActivityFirstRetryInterval, settings.ActivityMaxRetryInterval);
         return await client.StartOnceAsync(nameof(ReactivationOrchestrator), run.InstanceId, input, cancellationToken);
     }
 

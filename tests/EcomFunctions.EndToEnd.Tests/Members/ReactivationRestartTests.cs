@@ -8,10 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EcomFunctions.EndToEnd.Tests.Members;
 
 /// <summary>
-/// Contact history that hangs after a number of recordings, like a host that dies between enqueueing a page's messages
-/// and recording its contacts — the worst moment to be interrupted.
+/// Contact history that fails every recording after the first few, like a host that dies between enqueueing a page's
+/// messages and recording its contacts — the worst moment to be interrupted.
 /// </summary>
-public sealed class HangingContactHistory(IContactHistory inner, int recordingsBeforeHang, CancellationToken hang) : IContactHistory
+public sealed class FailingContactHistory(IContactHistory inner, int recordingsBeforeFailing) : IContactHistory
 {
     private int recordings;
 
@@ -20,15 +20,10 @@ public sealed class HangingContactHistory(IContactHistory inner, int recordingsB
     public Task<IReadOnlyDictionary<string, IReadOnlyList<ContactRecord>>> GetRecentAsync(IReadOnlyCollection<string> memberIds, DateTimeOffset since, CancellationToken cancellationToken) =>
         inner.GetRecentAsync(memberIds, since, cancellationToken);
 
-    public async Task RecordAsync(IReadOnlyList<ContactRecord> records, CancellationToken cancellationToken)
-    {
-        if (Interlocked.Increment(ref recordings) > recordingsBeforeHang)
-        {
-            await Task.Delay(Timeout.Infinite, hang);
-        }
-
-        await inner.RecordAsync(records, cancellationToken);
-    }
+    public Task RecordAsync(IReadOnlyList<ContactRecord> records, CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref recordings) > recordingsBeforeFailing
+            ? throw new HttpRequestException("Simulated crash after enqueueing, before recording.")
+            : inner.RecordAsync(records, cancellationToken);
 
     public Task<DeliveryClaim> TryClaimDeliveryAsync(OutboundMessage message, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
         inner.TryClaimDeliveryAsync(message, now, lease, cancellationToken);
@@ -60,15 +55,19 @@ public sealed class ReactivationRestartTests
             ["Reactivation:QuietHoursEnd"] = "00:00",
             // Deliveries the first host had claimed when it stopped are taken over after this lease.
             ["Reactivation:DeliveryClaimLease"] = "00:00:03",
+            // Pages failing in the first host wait for their retry on a durable timer, so the host stops with nothing in flight
+            // (an activity it held would stay leased for minutes, as in Azure) and the retries run in the second host.
+            ["Reactivation:ActivityMaxAttempts"] = "10",
+            ["Reactivation:ActivityFirstRetryInterval"] = "00:00:08",
+            ["Reactivation:ActivityMaxRetryInterval"] = "00:00:08",
         };
         var hub = Azurite.UniqueName("hub");
-        using var hang = new CancellationTokenSource();
-        HangingContactHistory? hanging = null;
+        FailingContactHistory? failing = null;
         // The first host runs the orchestration only: a queue message it held when stopped would stay invisible for the
         // queue's visibility timeout (minutes, as in Azure), longer than this test waits.
         var first = await MembersHost.StartAsync(settings, configure: o => o.EnableQueues = false, backend: OrchestrationBackend.AzureStorage, taskHub: hub,
             configureServices: services => services.AddSingleton<IContactHistory>(sp =>
-                hanging = new HangingContactHistory(ActivatorUtilities.CreateInstance<Storage.TableContactHistory>(sp, sp.GetRequiredService<MemberOptions>()), 4, hang.Token)));
+                failing = new FailingContactHistory(ActivatorUtilities.CreateInstance<Storage.TableContactHistory>(sp, sp.GetRequiredService<MemberOptions>()), 4)));
         var azurite = first.Azurite;
         try
         {
@@ -76,14 +75,30 @@ public sealed class ReactivationRestartTests
             var today = ZonedTime.LocalDate(DateTimeOffset.UtcNow, ZonedTime.Resolve("Asia/Shanghai")).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await first.StartRunAsync(today);
 
-            // Midway: four pages recorded, the next ones hang after enqueueing their grants and messages.
-            await Eventually.HoldsAsync(() => Task.FromResult(hanging?.Recordings ?? 0), r => r > 4 + 1, TimeSpan.FromSeconds(120), "pages hanging midway");
+            // Midway: four pages recorded, the next ones failed after enqueueing their grants and messages and wait for a retry.
+            await Eventually.HoldsAsync(() => Task.FromResult(failing?.Recordings ?? 0), r => r >= 4 + Partitions, TimeSpan.FromSeconds(120), "pages failing midway");
+            await Eventually.HoldsAsync(async () =>
+            {
+                var seen = failing!.Recordings;
+                await Task.Delay(1500);
+                return seen == failing.Recordings;
+            }, quiet => quiet, TimeSpan.FromSeconds(30), "no page in flight");
             var before = await ReactivationRunTests.AllContactsAsync(first, Partitions);
-            hang.Cancel();
             await first.StopAsync(stopAzurite: false);
 
             await using var second = await MembersHost.StartAsync(settings, azurite: azurite, backend: OrchestrationBackend.AzureStorage, taskHub: hub);
-            var report = await second.WaitForRunAsync(today, TimeSpan.FromSeconds(180));
+            System.Text.Json.JsonElement report;
+            try
+            {
+                report = await second.WaitForRunAsync(today, TimeSpan.FromSeconds(120));
+            }
+            catch (TimeoutException)
+            {
+                var client = second.Host.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
+                var instance = await client.GetInstanceAsync("reactivation-" + today, getInputsAndOutputs: true);
+                var errors = string.Join("\n", second.Logs.Lines.Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("Exception", StringComparison.Ordinal)).Take(5));
+                throw new TimeoutException($"run {instance?.RuntimeStatus} {instance?.FailureDetails?.ErrorMessage} {instance?.SerializedCustomStatus}\n{errors}");
+            }
 
             var runAt = report.GetProperty("runAt").GetDateTimeOffset();
             var expected = seed.Expected(runAt, new ReactivationOptions()).Tally;

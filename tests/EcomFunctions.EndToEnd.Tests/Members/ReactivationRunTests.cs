@@ -107,10 +107,12 @@ public sealed class ReactivationRunTests
         Assert.Equal(todays.Count, (await AllContactsAsync(host)).Count(c => c.RunDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) == today));
     }
 
-    internal static async Task<List<ContactRecord>> AllContactsAsync(MembersHost host, int partitionCount = 32)
+    internal static async Task<List<ContactRecord>> AllContactsAsync(MembersHost host, int? partitions = null)
     {
         var storage = new StorageClients(new StorageConnection(host.ConnectionString));
-        var options = new MemberOptions { PartitionCount = partitionCount };
+        var options = new MemberOptions();
+        options.PartitionCount = partitions ?? options.PartitionCount;
+        var partitionCount = options.PartitionCount;
         var history = new TableContactHistory(storage, new Outbox(storage, new QueueSender(storage), Microsoft.Extensions.Logging.Abstractions.NullLogger<Outbox>.Instance), options);
         var all = new List<ContactRecord>();
         foreach (var partition in MemberPartitions.All(partitionCount))

@@ -24,9 +24,10 @@ public sealed class ReactivationSeed
 
     public static string[] Zones { get; } = ["Asia/Shanghai", "America/Los_Angeles", "Europe/Berlin"];
 
-    public static async Task<ReactivationSeed> WriteAsync(string connectionString, int count, DateTimeOffset now, string prefix = "m", int partitionCount = 32)
+    public static async Task<ReactivationSeed> WriteAsync(string connectionString, int count, DateTimeOffset now, string prefix = "m", int? partitionCount = null)
     {
-        var options = new MemberOptions { PartitionCount = partitionCount };
+        var options = new MemberOptions();
+        options.PartitionCount = partitionCount ?? options.PartitionCount;
         var protector = ProtectorFromSample();
         var members = new List<Member>();
         var history = new List<ContactRecord>();
