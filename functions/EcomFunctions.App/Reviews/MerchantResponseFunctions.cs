@@ -1,0 +1,80 @@
+using EcomFunctions.App.Platform;
+using EcomFunctions.Domain.Platform;
+using EcomFunctions.Domain.Reviews;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EcomFunctions.App.Reviews;
+
+/// <summary>The merchant-response queue of negative reviews, responses, and the hourly SLA check.</summary>
+public sealed class MerchantResponseFunctions(OperatorAuthentication operators, ReviewOperations operations, ReviewOptions options, TimeProvider time, ILogger<MerchantResponseFunctions> logger)
+{
+    /// <summary>Unanswered negative reviews, earliest due first; <c>?overdue=true</c> only overdue ones, <c>false</c> only those still in time.</summary>
+    [Function("ListNegativeReviews")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews/negative")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.Merchant, OperatorRoles.Moderator).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var pageSize = request.QueryInt("pageSize", options.DefaultPageSize, 1, options.MaxPageSize);
+        var filter = Filter(request.Query["overdue"].ToString());
+        if ((pageSize.Problem ?? filter.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var page = await operations.ResponseQueueAsync(filter.Value, pageSize.Value, request.Query["continuationToken"].ToString(), cancellationToken);
+        var now = time.GetUtcNow();
+        return page.ToApiResult(request, p => ApiResult.Ok(new PageView<NegativeReviewView>(p.Items.Select(r => NegativeReviewView.From(r, now)).ToList(), p.ContinuationToken)));
+    }
+
+    /// <summary>The merchant's public answer (once per review; published reviews only). Honours If-Match.</summary>
+    [Function("RespondToReview")]
+    public async Task<IActionResult> Respond(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews/{reviewId}/response")] HttpRequest request,
+        string reviewId,
+        CancellationToken cancellationToken)
+    {
+        var merchant = operators.Require(request, OperatorRoles.Merchant);
+        if (merchant.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var input = await request.ReadValidatedAsync<ResponseRequest>(cancellationToken);
+        var expected = ReviewInput.IfMatchVersion(request);
+        if ((input.Problem ?? expected.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var who = merchant.Value!;
+        var answered = await operations.RespondAsync(reviewId, input.Value!.Text, new ReviewActor(who.Id, who.Name), expected.Value, cancellationToken);
+        return answered.ToApiResult(request, r => ApiResult.Ok(ModerationReviewView.From(r)).WithHeader("ETag", ReviewInput.ETag(r.Version)));
+    }
+
+    /// <summary>Hourly: flags negative reviews unanswered past the SLA and publishes ResponseOverdue, once per review.</summary>
+    [Function("FlagOverdueResponses")]
+    public async Task FlagOverdue([TimerTrigger("0 5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var flagged = await operations.FlagOverdueResponsesAsync(cancellationToken);
+        if (flagged > 0)
+        {
+            logger.LogInformation("Flagged {Count} overdue merchant response(s).", flagged);
+        }
+    }
+
+    private static Result<ResponseQueueFilter> Filter(string overdue) => overdue.ToUpperInvariant() switch
+    {
+        "" => ResponseQueueFilter.All,
+        "TRUE" => ResponseQueueFilter.Overdue,
+        "FALSE" => ResponseQueueFilter.InTime,
+        _ => Problem.Validation("overdue", "Must be true or false."),
+    };
+}

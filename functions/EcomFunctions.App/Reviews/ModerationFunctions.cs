@@ -1,0 +1,115 @@
+using EcomFunctions.App.Platform;
+using EcomFunctions.Domain.Platform;
+using EcomFunctions.Domain.Reviews;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace EcomFunctions.App.Reviews;
+
+/// <summary>Moderator endpoints: the queue, decisions with their audit trail, and the blocklist.</summary>
+public sealed class ModerationFunctions(OperatorAuthentication operators, ReviewOperations operations, ModerationBlocklist blocklist, ReviewOptions options)
+{
+    [Function("GetModerationQueue")]
+    public async Task<IActionResult> Queue(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/queue")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.Moderator).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var pageSize = request.QueryInt("pageSize", options.DefaultPageSize, 1, options.MaxPageSize);
+        if (pageSize.Problem is { } bad)
+        {
+            return ApiResult.Problem(bad, request);
+        }
+
+        var page = await operations.ModerationQueueAsync(pageSize.Value, request.Query["continuationToken"].ToString(), cancellationToken);
+        return page.ToApiResult(request, p => ApiResult.Ok(new PageView<ModerationReviewView>(p.Items.Select(ModerationReviewView.From).ToList(), p.ContinuationToken)));
+    }
+
+    [Function("GetReviewForModeration")]
+    public async Task<IActionResult> Detail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/reviews/{reviewId}")] HttpRequest request,
+        string reviewId,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.Moderator, OperatorRoles.Merchant).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var detail = await operations.GetDetailAsync(reviewId, cancellationToken);
+        return detail.ToApiResult(request, d => ApiResult.Ok(new ReviewDetailView(ModerationReviewView.From(d.Review), d.AuditTrail.Select(AuditEntryView.Of).ToList()))
+            .WithHeader("ETag", ReviewInput.ETag(d.Review.Version)));
+    }
+
+    /// <summary>Approve or reject with a reason (audited). Honours If-Match with the review's ETag.</summary>
+    [Function("DecideReview")]
+    public async Task<IActionResult> Decide(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews/{reviewId}/decision")] HttpRequest request,
+        string reviewId,
+        CancellationToken cancellationToken)
+    {
+        var moderator = operators.Require(request, OperatorRoles.Moderator);
+        if (moderator.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var input = await request.ReadValidatedAsync<DecisionRequest>(cancellationToken);
+        var expected = ReviewInput.IfMatchVersion(request);
+        if ((input.Problem ?? expected.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var who = moderator.Value!;
+        var decided = await operations.DecideAsync(reviewId, input.Value!.Decision == ModerationVerdict.Approve, input.Value.Reason.Trim(),
+            new ReviewActor(who.Id, who.Name), expected.Value, cancellationToken);
+        return decided.ToApiResult(request, r => ApiResult.Ok(ModerationReviewView.From(r)).WithHeader("ETag", ReviewInput.ETag(r.Version)));
+    }
+
+    [Function("GetBlocklist")]
+    public async Task<IActionResult> GetBlocklist(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/blocklist")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.Moderator).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var stored = await blocklist.GetAsync(cancellationToken);
+        return ApiResult.Ok(BlocklistView.From(stored)).WithHeader("ETag", ReviewInput.ETag(stored.Version));
+    }
+
+    /// <summary>
+    /// Replaces the whole list (validation errors per entry, e.g. <c>entries[3].term</c>). This instance screens with it
+    /// from the next review on; the others within Reviews:BlocklistRefreshInterval. Honours If-Match.
+    /// </summary>
+    [Function("PutBlocklist")]
+    public async Task<IActionResult> PutBlocklist(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "moderation/blocklist")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var moderator = operators.Require(request, OperatorRoles.Moderator);
+        if (moderator.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var input = await request.ReadValidatedAsync<BlocklistRequest>(cancellationToken);
+        var expected = ReviewInput.IfMatchVersion(request);
+        if ((input.Problem ?? expected.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var entries = input.Value!.Entries.Select(e => new BlocklistEntry(e.Term, e.Category, e.Action)).ToList();
+        var saved = await blocklist.ReplaceAsync(entries, expected.Value, moderator.Value!.Id, cancellationToken);
+        return saved.ToApiResult(request, s => ApiResult.Ok(BlocklistView.From(s)).WithHeader("ETag", ReviewInput.ETag(s.Version)));
+    }
+}
