@@ -41,21 +41,13 @@ public sealed class MerchantResponseFunctions(OperatorAuthentication operators, 
         string reviewId,
         CancellationToken cancellationToken)
     {
-        var merchant = operators.Require(request, OperatorRoles.Merchant);
-        if (merchant.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var input = await request.ReadValidatedAsync<ResponseRequest>(cancellationToken);
-        var expected = ReviewInput.IfMatchVersion(request);
-        if ((input.Problem ?? expected.Problem) is { } invalid)
+        var command = await operators.ReadCommandAsync<ResponseRequest>(request, OperatorRoles.Merchant, cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var who = merchant.Value!;
-        var answered = await operations.RespondAsync(reviewId, input.Value!.Text, new ReviewActor(who.Id, who.Name), expected.Value, cancellationToken);
+        var answered = await operations.RespondAsync(reviewId, command.Value!.Input.Text, command.Value.Actor, command.Value.ExpectedVersion, cancellationToken);
         return answered.ToApiResult(request, r => ApiResult.Ok(ModerationReviewView.From(r)).WithHeader("ETag", ReviewInput.ETag(r.Version)));
     }
 

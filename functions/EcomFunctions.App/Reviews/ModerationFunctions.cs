@@ -53,22 +53,15 @@ public sealed class ModerationFunctions(OperatorAuthentication operators, Review
         string reviewId,
         CancellationToken cancellationToken)
     {
-        var moderator = operators.Require(request, OperatorRoles.Moderator);
-        if (moderator.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var input = await request.ReadValidatedAsync<DecisionRequest>(cancellationToken);
-        var expected = ReviewInput.IfMatchVersion(request);
-        if ((input.Problem ?? expected.Problem) is { } invalid)
+        var command = await operators.ReadCommandAsync<DecisionRequest>(request, OperatorRoles.Moderator, cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var who = moderator.Value!;
-        var decided = await operations.DecideAsync(reviewId, input.Value!.Decision == ModerationVerdict.Approve, input.Value.Reason.Trim(),
-            new ReviewActor(who.Id, who.Name), expected.Value, cancellationToken);
+        var (_, input, expected) = command.Value!;
+        var decided = await operations.DecideAsync(reviewId, input.Decision == ModerationVerdict.Approve, input.Reason.Trim(),
+            command.Value.Actor, expected, cancellationToken);
         return decided.ToApiResult(request, r => ApiResult.Ok(ModerationReviewView.From(r)).WithHeader("ETag", ReviewInput.ETag(r.Version)));
     }
 
@@ -95,21 +88,14 @@ public sealed class ModerationFunctions(OperatorAuthentication operators, Review
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "moderation/blocklist")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var moderator = operators.Require(request, OperatorRoles.Moderator);
-        if (moderator.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var input = await request.ReadValidatedAsync<BlocklistRequest>(cancellationToken);
-        var expected = ReviewInput.IfMatchVersion(request);
-        if ((input.Problem ?? expected.Problem) is { } invalid)
+        var command = await operators.ReadCommandAsync<BlocklistRequest>(request, OperatorRoles.Moderator, cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var entries = input.Value!.Entries.Select(e => new BlocklistEntry(e.Term, e.Category, e.Action)).ToList();
-        var saved = await blocklist.ReplaceAsync(entries, expected.Value, moderator.Value!.Id, cancellationToken);
+        var entries = command.Value!.Input.Entries.Select(e => new BlocklistEntry(e.Term, e.Category, e.Action)).ToList();
+        var saved = await blocklist.ReplaceAsync(entries, command.Value.ExpectedVersion, command.Value.Operator.Id, cancellationToken);
         return saved.ToApiResult(request, s => ApiResult.Ok(BlocklistView.From(s)).WithHeader("ETag", ReviewInput.ETag(s.Version)));
     }
 }

@@ -43,7 +43,7 @@ public sealed class ProductReviewFunctions(ProductReviews products, ReviewOption
         }
 
         var keywords = await products.TopKeywordsAsync(productId, top.Value, cancellationToken);
-        return ApiResult.Ok(new KeywordsView(productId, options.KeywordSampleSize, keywords));
+        return ApiResult.Ok(new KeywordsView(productId, keywords.ReviewsRead, keywords.Keywords));
     }
 
     private static Problem? ProductIdProblem(string productId)

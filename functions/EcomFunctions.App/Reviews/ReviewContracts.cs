@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using EcomFunctions.App.Platform;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Domain.Reviews;
 using EcomFunctions.Storage;
@@ -199,7 +200,7 @@ public sealed record RatingsView(int OneStar, int TwoStars, int ThreeStars, int 
 
 public sealed record ProductReviewsView(string ProductId, RatingsView Ratings, IReadOnlyList<PublishedReviewView> Items, string? ContinuationToken);
 
-public sealed record KeywordsView(string ProductId, int SampledFrom, IReadOnlyList<KeywordCount> Keywords);
+public sealed record KeywordsView(string ProductId, int ReviewsRead, IReadOnlyList<KeywordCount> Keywords);
 
 /// <summary>A negative review in the merchant-response queue.</summary>
 public sealed record NegativeReviewView(
@@ -244,4 +245,31 @@ public static class ReviewInput
     }
 
     public static string ETag(long version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
+}
+
+/// <summary>An operator's change request: who, what (validated body) and the If-Match version it was based on.</summary>
+public sealed record OperatorCommand<T>(OperatorPrincipal Operator, T Input, long? ExpectedVersion)
+{
+    public ReviewActor Actor => new(Operator.Id, Operator.Name);
+}
+
+public static class OperatorCommands
+{
+    /// <summary>401/403 for the wrong operator, 400/413/415 for a bad body or If-Match; otherwise the command.</summary>
+    public static async Task<Result<OperatorCommand<T>>> ReadCommandAsync<T>(this OperatorAuthentication operators, Microsoft.AspNetCore.Http.HttpRequest request,
+        string role, CancellationToken cancellationToken) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(operators);
+        var principal = operators.Require(request, role);
+        if (principal.Problem is { } denied)
+        {
+            return denied;
+        }
+
+        var input = await request.ReadValidatedAsync<T>(cancellationToken);
+        var expected = ReviewInput.IfMatchVersion(request);
+        return (input.Problem ?? expected.Problem) is { } invalid
+            ? invalid
+            : new OperatorCommand<T>(principal.Value!, input.Value!, expected.Value);
+    }
 }

@@ -109,6 +109,9 @@ public sealed class ReviewOperations(IReviewStore reviews, ReviewLifecycle lifec
     }
 }
 
+/// <summary>A product's top keywords and how many of its newest published reviews they were counted over.</summary>
+public sealed record ProductKeywords(IReadOnlyList<KeywordCount> Keywords, int ReviewsRead);
+
 /// <summary>A product's published reviews with its rating distribution.</summary>
 public sealed record ProductReviewsPage(string ProductId, RatingDistribution Ratings, IReadOnlyList<PublishedReview> Items, string? ContinuationToken);
 
@@ -120,7 +123,7 @@ public sealed record ProductReviewsPage(string ProductId, RatingDistribution Rat
 public sealed class ProductReviews(IReviewStore reviews, KeywordExtractor keywords, ReviewOptions options, TimeProvider time)
 {
     private const int MaxCachedProducts = 10_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), (IReadOnlyList<KeywordCount> Keywords, DateTimeOffset Until)> cache = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), (ProductKeywords Keywords, DateTimeOffset Until)> cache = new();
 
     public async Task<Result<ProductReviewsPage>> ListAsync(string productId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
@@ -134,7 +137,7 @@ public sealed class ProductReviews(IReviewStore reviews, KeywordExtractor keywor
         return new ProductReviewsPage(productId, ratings, page.Value!.Items, page.Value.ContinuationToken);
     }
 
-    public async Task<IReadOnlyList<KeywordCount>> TopKeywordsAsync(string productId, int top, CancellationToken cancellationToken)
+    public async Task<ProductKeywords> TopKeywordsAsync(string productId, int top, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (cache.TryGetValue((productId, top), out var cached) && cached.Until > now)
@@ -153,7 +156,7 @@ public sealed class ProductReviews(IReviewStore reviews, KeywordExtractor keywor
         }
         while (token is not null && texts.Count < options.KeywordSampleSize);
 
-        var result = keywords.TopKeywords(texts, top);
+        var result = new ProductKeywords(keywords.TopKeywords(texts, top), texts.Count);
         if (cache.Count >= MaxCachedProducts)
         {
             cache.Clear();

@@ -279,6 +279,7 @@ public sealed class ReviewPipelineTests : IDisposable
         Assert.Equal(200, status);
         var keywords = body.GetProperty("keywords").EnumerateArray().Select(k => (k.GetProperty("term").GetString(), k.GetProperty("reviews").GetInt32())).ToList();
         Assert.Equal([("电池", 3), ("客服", 2), ("物流", 2)], keywords);
+        Assert.Equal(4, body.GetProperty("reviewsRead").GetInt32());
         Assert.Equal(400, invalid.Status);
     }
 
