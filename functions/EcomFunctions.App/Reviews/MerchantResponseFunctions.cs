@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Domain.Reviews;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,12 @@ public sealed class MerchantResponseFunctions(OperatorAuthentication operators, 
 {
     /// <summary>Unanswered negative reviews, earliest due first; <c>?overdue=true</c> only overdue ones, <c>false</c> only those still in time.</summary>
     [Function("ListNegativeReviews")]
+    [OperatorEndpoint(OperatorRoles.Merchant, OperatorRoles.Moderator)]
+    [ApiSummary("Negative reviews waiting for a merchant response, earliest due first.")]
+    [QueryParameter("overdue", typeof(bool), "true: only overdue; false: only those still in time; absent: all.")]
+    [QueryParameter("pageSize", typeof(int), "Reviews per page (1-100, default 20).")]
+    [QueryParameter("continuationToken", typeof(string), "The token of the previous page.")]
+    [ProducesResponseType(typeof(PageView<NegativeReviewView>), StatusCodes.Status200OK)]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews/negative")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -36,6 +43,12 @@ public sealed class MerchantResponseFunctions(OperatorAuthentication operators, 
 
     /// <summary>The merchant's public answer (once per review; published reviews only). Honours If-Match.</summary>
     [Function("RespondToReview")]
+    [OperatorEndpoint(OperatorRoles.Merchant)]
+    [ApiSummary("The merchant's public response to a published review (once); If-Match optional.")]
+    [RequestBody(typeof(ResponseRequest))]
+    [ProducesResponseType(typeof(ModerationReviewView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Respond(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews/{reviewId}/response")] HttpRequest request,
         string reviewId,

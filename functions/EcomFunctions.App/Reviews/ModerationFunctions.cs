@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Domain.Reviews;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +12,11 @@ namespace EcomFunctions.App.Reviews;
 public sealed class ModerationFunctions(OperatorAuthentication operators, ReviewOperations operations, ModerationBlocklist blocklist, ReviewOptions options)
 {
     [Function("GetModerationQueue")]
+    [OperatorEndpoint(OperatorRoles.Moderator)]
+    [ApiSummary("Reviews waiting for a moderator, oldest submission first, with every screening reason and its matched spans.")]
+    [QueryParameter("pageSize", typeof(int), "Reviews per page (1-100, default 20).")]
+    [QueryParameter("continuationToken", typeof(string), "The token of the previous page.")]
+    [ProducesResponseType(typeof(PageView<ModerationReviewView>), StatusCodes.Status200OK)]
     public async Task<IActionResult> Queue(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/queue")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -31,6 +37,10 @@ public sealed class ModerationFunctions(OperatorAuthentication operators, Review
     }
 
     [Function("GetReviewForModeration")]
+    [OperatorEndpoint(OperatorRoles.Moderator, OperatorRoles.Merchant)]
+    [ApiSummary("A review with its screening reasons, decisions, response and audit trail.")]
+    [ProducesResponseType(typeof(ReviewDetailView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Detail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/reviews/{reviewId}")] HttpRequest request,
         string reviewId,
@@ -48,6 +58,13 @@ public sealed class ModerationFunctions(OperatorAuthentication operators, Review
 
     /// <summary>Approve or reject with a reason (audited). Honours If-Match with the review's ETag.</summary>
     [Function("DecideReview")]
+    [OperatorEndpoint(OperatorRoles.Moderator)]
+    [ApiSummary("Approves or rejects a review with a reason (audited); If-Match with the review's ETag guards against a concurrent decision.")]
+    [RequestBody(typeof(DecisionRequest))]
+    [ProducesResponseType(typeof(ModerationReviewView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Decide(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews/{reviewId}/decision")] HttpRequest request,
         string reviewId,
@@ -66,6 +83,9 @@ public sealed class ModerationFunctions(OperatorAuthentication operators, Review
     }
 
     [Function("GetBlocklist")]
+    [OperatorEndpoint(OperatorRoles.Moderator)]
+    [ApiSummary("The blocklist screening uses (terms with category and action), with its version as ETag.")]
+    [ProducesResponseType(typeof(BlocklistView), StatusCodes.Status200OK)]
     public async Task<IActionResult> GetBlocklist(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "moderation/blocklist")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -84,6 +104,11 @@ public sealed class ModerationFunctions(OperatorAuthentication operators, Review
     /// from the next review on; the others within Reviews:BlocklistRefreshInterval. Honours If-Match.
     /// </summary>
     [Function("PutBlocklist")]
+    [OperatorEndpoint(OperatorRoles.Moderator)]
+    [ApiSummary("Replaces the blocklist (validation errors per entry); screening uses it from the next review on, on every instance within seconds.")]
+    [RequestBody(typeof(BlocklistRequest))]
+    [ProducesResponseType(typeof(BlocklistView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> PutBlocklist(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "moderation/blocklist")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Domain.Reviews;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,10 @@ public sealed class ProductReviewFunctions(ProductReviews products, ReviewOption
     public const int MaxKeywords = 100;
 
     [Function("ListProductReviews")]
+    [ApiSummary("A product's published reviews, newest first, with merchant responses and the rating distribution.")]
+    [QueryParameter("pageSize", typeof(int), "Reviews per page (1-100, default 20).")]
+    [QueryParameter("continuationToken", typeof(string), "The token of the previous page.")]
+    [ProducesResponseType(typeof(ProductReviewsView), StatusCodes.Status200OK)]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "products/{productId}/reviews")] HttpRequest request,
         string productId,
@@ -31,6 +36,9 @@ public sealed class ProductReviewFunctions(ProductReviews products, ReviewOption
 
     /// <summary>Top terms of the product's published reviews (jieba segmentation, stop words removed), by how many reviews use them.</summary>
     [Function("GetProductKeywords")]
+    [ApiSummary("Top keywords of a product's published reviews (Chinese word segmentation, stop words removed).")]
+    [QueryParameter("top", typeof(int), "How many keywords (1-100, default 20).")]
+    [ProducesResponseType(typeof(KeywordsView), StatusCodes.Status200OK)]
     public async Task<IActionResult> Keywords(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "products/{productId}/keywords")] HttpRequest request,
         string productId,

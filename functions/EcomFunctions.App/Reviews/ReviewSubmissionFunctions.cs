@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Reviews;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,6 +15,11 @@ public sealed class ReviewSubmissionFunctions(ReviewSubmissions submissions, Rev
     /// product and content) returns the same review; a different review of the same purchase is a 409.
     /// </summary>
     [Function("SubmitReview")]
+    [ApiSummary("Submits a member's review of a purchased product (rating 1-5, text up to 2 000 characters, up to 9 image URLs); screened asynchronously.")]
+    [RequestBody(typeof(SubmitReviewRequest))]
+    [ProducesResponseType(typeof(SubmitReviewResponse), StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Submit(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "reviews")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -30,6 +36,9 @@ public sealed class ReviewSubmissionFunctions(ReviewSubmissions submissions, Rev
     }
 
     [Function("GetReviewStatus")]
+    [ApiSummary("The moderation status of a review (Pending, Approved, Rejected, NeedsReview).")]
+    [ProducesResponseType(typeof(ReviewStatusView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Status(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "reviews/{reviewId}")] HttpRequest request,
         string reviewId,
