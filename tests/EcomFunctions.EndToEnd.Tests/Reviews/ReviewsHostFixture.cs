@@ -111,6 +111,12 @@ public sealed class ReviewsHostFixture : IAsyncLifetime
         Eventually.HoldsAsync(() => GetJsonAsync($"api/reviews/{reviewId}"), r => r.GetProperty("status").GetString() != "Pending",
             TimeSpan.FromSeconds(30), $"review {reviewId} is screened");
 
+    /// <summary>Waits until a work-queue listing shows the review; returns the listing's items.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ListedAsync(string path, string principal, string reviewId) =>
+        await Eventually.HoldsAsync(
+            async () => (await GetJsonAsync(path, principal)).GetProperty("items").EnumerateArray().ToList(),
+            items => items.Any(i => i.GetProperty("id").GetString() == reviewId), TimeSpan.FromSeconds(30), $"{path} lists {reviewId}");
+
     public async Task RunByHandAsync(string function)
     {
         using var admin = new HttpClient { BaseAddress = Host.BaseAddress };
