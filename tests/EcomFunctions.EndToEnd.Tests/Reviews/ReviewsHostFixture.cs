@@ -16,12 +16,23 @@ namespace EcomFunctions.EndToEnd.Tests.Reviews;
 /// recorder) must not screen these reviews. The clock is a <see cref="FakeTimeProvider"/> starting now, so the
 /// response SLA can be crossed without waiting; messages sent to member-activity are recorded on their way.
 /// </summary>
-public sealed class ReviewsHostFixture : IAsyncLifetime
+public class ReviewsHostFixture : IAsyncLifetime
 {
     public const string Moderator = "olga; roles=Moderator; name=Olga";
     public const string Merchant = "shop-1; roles=Merchant; name=Kettle Shop";
 
+    private readonly bool deliverEveryMessageTwice;
     private AzuriteProcess? azurite;
+
+    public ReviewsHostFixture()
+        : this(deliverEveryMessageTwice: false)
+    {
+    }
+
+    protected ReviewsHostFixture(bool deliverEveryMessageTwice)
+    {
+        this.deliverEveryMessageTwice = deliverEveryMessageTwice;
+    }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -50,6 +61,7 @@ public sealed class ReviewsHostFixture : IAsyncLifetime
             options.EnableTimers = false;
             options.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200);
             options.QueueRetryDelay = TimeSpan.Zero;
+            options.DeliverEveryMessageTwice = deliverEveryMessageTwice;
         }, DurableEngines.StartAsync, services =>
         {
             services.AddSingleton<TimeProvider>(Time);
@@ -124,6 +136,9 @@ public sealed class ReviewsHostFixture : IAsyncLifetime
         using var response = await admin.PostAsync($"admin/functions/{function}", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
     }
+
+    /// <summary>The same host with the LocalHost's duplicate-delivery fault injection: every queue message arrives twice.</summary>
+    public sealed class DeliveringTwice() : ReviewsHostFixture(deliverEveryMessageTwice: true);
 
     /// <summary>Sends through the real queues and keeps a copy of what goes to member-activity.</summary>
     private sealed class RecordingTee(IQueueSender inner, ConcurrentQueue<string> memberActivity) : IQueueSender
