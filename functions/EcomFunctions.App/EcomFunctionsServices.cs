@@ -1,5 +1,6 @@
 using EcomFunctions.App.Members;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Reviews;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,7 @@ public static class EcomFunctionsServices
     {
         services.AddPlatform(configuration);
         services.AddMembers(configuration);
+        services.AddReviews(configuration);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Members;
 using EcomFunctions.Domain.Platform;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,8 @@ namespace EcomFunctions.App.Members;
 /// </summary>
 public sealed class MemberFunctions(MemberProfiles profiles, MemberActivities activities, PointsRedemptions redemptions)
 {
+    [ApiSummary("Creates or updates a member profile from the storefront (tier, growth and points are ours); contact details are stored encrypted. If-Match with the ETag guards against lost updates.")]
+    [RequestBody(typeof(MemberProfileRequest))]
     [Function("PutMember")]
     public async Task<IActionResult> Put(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "members/{memberId}")] HttpRequest request,
@@ -50,6 +53,7 @@ public sealed class MemberFunctions(MemberProfiles profiles, MemberActivities ac
             .WithHeader("ETag", ETag(o.Version)));
     }
 
+    [ApiSummary("A member: tier, growth value, points, lifecycle state and next-tier progress (no contact details), with its version as ETag.")]
     [Function("GetMember")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "members/{memberId}")] HttpRequest request,
@@ -60,6 +64,7 @@ public sealed class MemberFunctions(MemberProfiles profiles, MemberActivities ac
         return found.ToApiResult(request, v => ApiResult.Ok(v.Member).WithHeader("ETag", ETag(v.Version)));
     }
 
+    [ApiSummary("Erases the member's personal data and keeps the aggregates (tier, growth, points, dates); idempotent.")]
     [Function("DeleteMember")]
     public async Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "members/{memberId}")] HttpRequest request,
@@ -67,6 +72,8 @@ public sealed class MemberFunctions(MemberProfiles profiles, MemberActivities ac
         CancellationToken cancellationToken) =>
         (await profiles.EraseAsync(memberId, cancellationToken)).ToApiResult(request);
 
+    [ApiSummary("Records a login, purchase, approved review, share or task; idempotent per activity id.")]
+    [RequestBody(typeof(ActivityRequest))]
     [Function("RecordMemberActivity")]
     public async Task<IActionResult> Activity(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "members/{memberId}/activity")] HttpRequest request,
@@ -84,6 +91,8 @@ public sealed class MemberFunctions(MemberProfiles profiles, MemberActivities ac
         return effect.ToApiResult(request, e => ApiResult.Ok(new ActivityResponse(memberId, activity.ActivityId, e.IsNew, e.Kind, e.GrowthAdded, e.PointsAdded, e.ShareCapReached)));
     }
 
+    [ApiSummary("Redeems points at the member's tier ratio (409 insufficient-points); idempotent per redemption id.")]
+    [RequestBody(typeof(RedemptionRequest))]
     [Function("RedeemMemberPoints")]
     public async Task<IActionResult> Redeem(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "members/{memberId}/points/redemptions")] HttpRequest request,

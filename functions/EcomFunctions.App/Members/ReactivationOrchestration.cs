@@ -1,5 +1,6 @@
 using System.Globalization;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Members;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage;
@@ -52,6 +53,8 @@ public sealed class ReactivationOrchestration(
     }
 
     /// <summary>Operators start (or resume a failed) run for a store-local date: today, or a missed earlier day.</summary>
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Starts the daily win-back run for a store date (today, or a missed day within 30 days); a completed or running run is not started again.")]
     [Function("StartReactivationRun")]
     public async Task<IActionResult> StartByHand(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reactivation/runs/{date}")] HttpRequest request,

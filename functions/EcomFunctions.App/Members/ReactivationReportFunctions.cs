@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Members;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage;
@@ -18,6 +19,9 @@ public sealed class ReactivationReportFunctions(ReactivationReports reports, Ope
 {
     private static readonly string[] Roles = [OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover];
 
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Daily win-back runs, newest first, with their counts.")]
+    [QueryParameter("take", typeof(int), "Runs to return (1-366, default 30).")]
     [Function("ListReactivationRuns")]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reactivation/runs")] HttpRequest request,
@@ -38,6 +42,8 @@ public sealed class ReactivationReportFunctions(ReactivationReports reports, Ope
         return ApiResult.Ok(runs.Select(ReactivationRunListItem.Of).ToList());
     }
 
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("The report of one run: eligible, targeted, holdout, skipped by reason, messages and cost per channel, conversions and re-engagement in the attribution window, uplift, return per channel, monthly churn.")]
     [Function("GetReactivationRun")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reactivation/runs/{date}")] HttpRequest request,
@@ -57,6 +63,10 @@ public sealed class ReactivationReportFunctions(ReactivationReports reports, Ope
         return (await reports.GetAsync(runDate, cancellationToken)).ToApiResult(request);
     }
 
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Messages the local channel adapter recorded (development), newest first, addresses masked.")]
+    [QueryParameter("take", typeof(int), "Messages to return (1-1000, default 100).")]
+    [QueryParameter("channel", typeof(string), "Only this channel (email, sms, push, appInbox).")]
     [Function("ListLocalMessages")]
     public async Task<IActionResult> LocalMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reactivation/messages")] HttpRequest request,
