@@ -68,7 +68,17 @@ public sealed record ActivityRequest(
 }
 
 /// <summary>POST /api/members/{id}/points/redemptions. <see cref="RedemptionId"/> is the idempotency key.</summary>
-public sealed record RedemptionRequest(string RedemptionId, [property: Range(1, 1_000_000_000)] long Points);
+public sealed record RedemptionRequest(string RedemptionId, long Points) : ISelfValidating
+{
+    public const long MaxPoints = 1_000_000_000;
+
+    // Checked here rather than with [Range(int, int)]: that attribute converts the value to int and throws on a long above it.
+    public void Validate(FieldErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.AddIf(Points is < 1 or > MaxPoints, "points", $"From 1 to {MaxPoints}.");
+    }
+}
 
 /// <summary>What an activity changed; <see cref="IsNew"/> false for a repeated activity id.</summary>
 public sealed record ActivityResponse(string MemberId, string ActivityId, bool IsNew, ActivityKind Kind, long GrowthAdded, long PointsAdded, bool ShareCapReached);

@@ -143,6 +143,7 @@ public sealed class MemberEndpointsTests(MemberEndpointsHost fixture) : IClassFi
     [InlineData("POST", "api/members/{id}/activity", "{\"activityId\":\"a\",\"kind\":\"login\",\"occurredAt\":\"2999-01-01T00:00:00Z\"}")]
     [InlineData("POST", "api/members/{id}/points/redemptions", "{\"redemptionId\":\"r\",\"points\":-1}")]
     [InlineData("POST", "api/members/{id}/points/redemptions", "{\"redemptionId\":\"r\",\"points\":99999999999999999999999}")]
+    [InlineData("POST", "api/members/{id}/points/redemptions", "{\"redemptionId\":\"r\",\"points\":9223372036854775807}")]
     public async Task Bad_input_is_a_400_problem(string method, string path, string body)
     {
         var id = NewId();
