@@ -1,3 +1,4 @@
+using EcomFunctions.App.Members;
 using EcomFunctions.App.Platform;
 using EcomFunctions.App.Reviews;
 using Microsoft.Extensions.Configuration;
@@ -14,6 +15,7 @@ public static class EcomFunctionsServices
     public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatform(configuration);
+        services.AddMembers(configuration);
         services.AddReviews(configuration);
         return services;
     }

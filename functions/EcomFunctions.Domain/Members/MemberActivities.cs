@@ -5,19 +5,22 @@ namespace EcomFunctions.Domain.Members;
 /// <summary>
 /// Records storefront activities (HTTP and the member-activity queue). Idempotent per activity id: the id becomes an
 /// operation marker written in the same transaction as the member, so a retried or duplicated activity changes
-/// nothing and reports <see cref="ActivityEffect.IsNew"/> = false.
+/// nothing and reports <see cref="ActivityEffect.IsNew"/> = false. Logins and purchases are also attributed to recent
+/// win-back contacts (<see cref="ReactivationResponses"/>), on duplicates too, so a lost attribution is repaired by a retry.
 /// </summary>
 public sealed class MemberActivities
 {
     private readonly IMemberRepository repository;
     private readonly MemberOptions options;
     private readonly TimeProvider time;
+    private readonly ReactivationResponses? responses;
 
-    public MemberActivities(IMemberRepository repository, MemberOptions options, TimeProvider time)
+    public MemberActivities(IMemberRepository repository, MemberOptions options, TimeProvider time, ReactivationResponses? responses = null)
     {
         this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.responses = responses;
     }
 
     public static string OperationKey(string activityId) => "activity:" + activityId;
@@ -41,6 +44,7 @@ public sealed class MemberActivities
         {
             if (await repository.IsOperationAppliedAsync(memberId, key, cancellationToken))
             {
+                await AttributeAsync(memberId, activity, cancellationToken);
                 return ActivityEffect.Duplicate(activity.Kind);
             }
 
@@ -59,11 +63,13 @@ public sealed class MemberActivities
             var saved = await repository.SaveAsync(new MemberWrite(found.Member, found.Version, [], key), cancellationToken);
             if (saved.IsSuccess)
             {
+                await AttributeAsync(memberId, activity, cancellationToken);
                 return effect;
             }
 
             if (MemberWriteProblems.IsOperationApplied(saved.Problem))
             {
+                await AttributeAsync(memberId, activity, cancellationToken);
                 return ActivityEffect.Duplicate(activity.Kind);
             }
 
@@ -75,6 +81,9 @@ public sealed class MemberActivities
 
         return Problem.Unavailable("The member kept changing concurrently; retry.");
     }
+
+    private Task AttributeAsync(string memberId, MemberActivity activity, CancellationToken cancellationToken) =>
+        responses is null ? Task.CompletedTask : responses.RecordAsync(memberId, activity, cancellationToken);
 }
 
 /// <summary>Points redemption (storefront, at checkout). 409 <c>insufficient-points</c> when the usable balance is short.</summary>

@@ -106,9 +106,11 @@ public sealed class MemberOptions
 
     /// <summary>
     /// Member partitions (hash buckets of the member id). The unit of fan-out of the daily, monthly and birthday
-    /// runs: one activity call scans one partition page by page.
+    /// runs: one activity call scans one partition page by page. Size it so a partition holds about one page of
+    /// members (≈ 1 000): every page costs a query of its own, so a partition read in one page is read most cheaply.
+    /// Changing it re-partitions the stored members (they must be rewritten).
     /// </summary>
-    public int PartitionCount { get; set; } = 32;
+    public int PartitionCount { get; set; } = 128;
 
     /// <summary>Retries of a read-modify-write when another writer changed the member meanwhile (ETag mismatch).</summary>
     public int ConcurrencyRetries { get; set; } = 5;

@@ -1,3 +1,4 @@
+using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Members;
@@ -60,6 +61,16 @@ public interface IMemberRepository
 
     Task<MemberPage> ScanPartitionAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The win-back candidates of one partition: members whose last activity (sign-up, login, purchase) is at or before
+    /// <paramref name="inactiveSince"/>, and erased members; order and paging as <see cref="ScanPartitionAsync"/>. Adapters
+    /// filter on a stored column, so the (usually many) active members are classified without being read.
+    /// </summary>
+    Task<MemberPage> ScanInactiveAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>How many live members of the partition were active after <paramref name="inactiveSince"/> (counted, not read).</summary>
+    Task<int> CountActiveAsync(string partition, DateTimeOffset inactiveSince, CancellationToken cancellationToken);
+
     /// <summary>Whether an operation key (activity or redemption id) was already applied to the member.</summary>
     Task<bool> IsOperationAppliedAsync(string memberId, string operationKey, CancellationToken cancellationToken);
 
@@ -67,17 +78,33 @@ public interface IMemberRepository
     Task<IReadOnlyList<string>> FindByLookupAsync(string lookupHash, CancellationToken cancellationToken);
 }
 
+/// <summary>How a delivery claim on a message id turned out.</summary>
+public enum DeliveryClaim
+{
+    /// <summary>This caller owns the delivery now.</summary>
+    Claimed = 0,
+
+    /// <summary>The message was delivered, suppressed or failed for good before: nothing to do.</summary>
+    Finished = 1,
+
+    /// <summary>Another delivery holds a recent claim; try again after the lease (it may have crashed).</summary>
+    InProgress = 2,
+}
+
 /// <summary>
 /// Win-back contact history, partitioned like the members. Contract:
 /// <list type="bullet">
-/// <item><see cref="GetRecentAsync"/>: records of the given members whose SendAt is after <c>since</c> or whose RunDate
-/// is on/after the local date of <c>since</c>; members without records may be absent from the result.</item>
-/// <item><see cref="RecordAsync"/>: inserts by record id; an existing id is left unchanged (idempotent).</item>
-/// <item><see cref="TryClaimDeliveryAsync"/>: conditional write on the record; true when this caller may deliver
-/// (no claim yet, or an unfinished claim older than <c>lease</c>); false when delivered/finished or claimed recently.
-/// A record that does not exist yet is created by the claim (the sender can run before the planner records).</item>
-/// <item><see cref="CompleteDeliveryAsync"/> stores the final status; <see cref="ReleaseDeliveryClaimAsync"/> drops a
-/// claim so a retry can deliver.</item>
+/// <item><see cref="GetRecentAsync"/>: records of the given members whose SendAt is after <c>since</c>; members without
+/// records may be absent from the result.</item>
+/// <item><see cref="RecordAsync"/>: stores records by id; recording an id again stores the same planned values and never
+/// touches the delivery state (claim, final status) of an existing record (idempotent).</item>
+/// <item><see cref="TryClaimDeliveryAsync"/>: conditional write on the record of the message. Claimed when there is no
+/// claim yet or the claim is unfinished and older than <c>lease</c>; Finished when delivered/suppressed/failed; InProgress
+/// when claimed recently. A record that does not exist yet is created from the message by the claim (the sender can run
+/// before the planner records, e.g. after a crash between enqueueing and recording), so a sent message always counts
+/// toward the caps.</item>
+/// <item><see cref="CompleteDeliveryAsync"/> stores the final status and the events describing it atomically (outbox);
+/// <see cref="ReleaseDeliveryClaimAsync"/> drops a claim so a retry can deliver.</item>
 /// </list>
 /// </summary>
 public interface IContactHistory
@@ -87,20 +114,19 @@ public interface IContactHistory
 
     Task RecordAsync(IReadOnlyList<ContactRecord> records, CancellationToken cancellationToken);
 
-    Task<bool> TryClaimDeliveryAsync(string memberId, string contactId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+    Task<DeliveryClaim> TryClaimDeliveryAsync(OutboundMessage message, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
-    Task CompleteDeliveryAsync(string memberId, string contactId, ContactStatus status, DateTimeOffset at, CancellationToken cancellationToken);
+    Task CompleteDeliveryAsync(string memberId, string contactId, ContactStatus status, DateTimeOffset at, IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken);
 
     Task ReleaseDeliveryClaimAsync(string memberId, string contactId, CancellationToken cancellationToken);
 }
 
 /// <summary>A system coupon grant: <see cref="GrantId"/> is the idempotency key (the same id is issued at most once).</summary>
-public sealed record CouponGrant(string GrantId, string MemberId, string CouponDefinitionId, decimal? Amount, string Reason, DateTimeOffset RequestedAt)
-{
-    public const string ReasonReactivation = "reactivation";
-    public const string ReasonTierUpgrade = "tier-upgrade";
-    public const string ReasonBirthday = "birthday";
-}
+/// <remarks>
+/// <see cref="Amount"/> is the face value the member capability reports (offer table); the coupon definition decides
+/// the value actually issued, so the coupon-grants contract does not carry it.
+/// </remarks>
+public sealed record CouponGrant(string GrantId, string MemberId, string CouponDefinitionId, decimal? Amount, GrantReason Reason, DateTimeOffset RequestedAt);
 
 /// <summary>
 /// Coupon granting, implemented by the coupon capability through its <c>coupon-grants</c> queue. Contract: grants
@@ -174,10 +200,12 @@ public interface IMessageChannel
 }
 
 /// <summary>
-/// Outbox for events not tied to a member write (those travel in <see cref="MemberWrite.Events"/>). Contract:
-/// durable once the call returns; idempotent per event id.
+/// Where the members' tiers are published for other capabilities (Coupons check tiers on the claim path). Contract:
+/// idempotent upsert / delete; the latest call wins.
 /// </summary>
-public interface IEventOutbox
+public interface IMemberTierPublisher
 {
-    Task AppendAsync(IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken);
+    Task PublishAsync(string memberId, MemberTier tier, CancellationToken cancellationToken);
+
+    Task RemoveAsync(string memberId, CancellationToken cancellationToken);
 }

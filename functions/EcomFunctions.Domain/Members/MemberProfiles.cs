@@ -81,11 +81,17 @@ public sealed record MemberView(
     }
 }
 
-public sealed record MemberUpsertOutcome(bool Created, MemberView Member);
+/// <summary>Result of an upsert: whether it created the member, the view, and the storage version (the HTTP ETag).</summary>
+public sealed record MemberUpsertOutcome(bool Created, MemberView Member, string Version);
+
+/// <summary>A member view with the storage version it was read at (the HTTP ETag).</summary>
+public sealed record VersionedMemberView(MemberView Member, string Version);
 
 /// <summary>
 /// Member profile use cases: upsert from the storefront, read, erase, lookup by contact. Personal data is
 /// encrypted before it reaches the aggregate and decrypted only for <see cref="GetPersonalDetailsAsync"/>.
+/// The member's tier is published (<see cref="IMemberTierPublisher"/>) after every successful upsert — so a retried
+/// upsert also repairs a publication lost to a crash — and withdrawn on erasure.
 /// </summary>
 public sealed class MemberProfiles
 {
@@ -93,17 +99,26 @@ public sealed class MemberProfiles
     private readonly ContactProtector protector;
     private readonly MemberOptions options;
     private readonly TimeProvider time;
+    private readonly IMemberTierPublisher? tiers;
 
-    public MemberProfiles(IMemberRepository repository, ContactProtector protector, MemberOptions options, TimeProvider time)
+    public MemberProfiles(IMemberRepository repository, ContactProtector protector, MemberOptions options, TimeProvider time, IMemberTierPublisher? tiers = null)
     {
         this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
         this.protector = protector ?? throw new ArgumentNullException(nameof(protector));
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.tiers = tiers;
     }
 
-    /// <summary>Creates or updates the profile. 400 on invalid input, 410 when the member was erased.</summary>
-    public async Task<Result<MemberUpsertOutcome>> UpsertAsync(string memberId, MemberProfileUpdate update, CancellationToken cancellationToken)
+    /// <summary>Creates or updates the profile whatever its version.</summary>
+    public Task<Result<MemberUpsertOutcome>> UpsertAsync(string memberId, MemberProfileUpdate update, CancellationToken cancellationToken) =>
+        UpsertAsync(memberId, update, null, cancellationToken);
+
+    /// <summary>
+    /// Creates or updates the profile. 400 on invalid input, 410 when the member was erased, 412 when
+    /// <paramref name="expectedVersion"/> is given and the member is missing or at another version (HTTP If-Match).
+    /// </summary>
+    public async Task<Result<MemberUpsertOutcome>> UpsertAsync(string memberId, MemberProfileUpdate update, string? expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (MemberIds.Validate(memberId) is { } invalidId)
@@ -134,6 +149,11 @@ public sealed class MemberProfiles
         for (var attempt = 0; attempt < options.ConcurrencyRetries; attempt++)
         {
             var existing = await repository.GetAsync(memberId, cancellationToken);
+            if (expectedVersion is not null && existing?.Version != expectedVersion)
+            {
+                return Problem.PreconditionFailed($"Member {memberId} is not at version {expectedVersion}.");
+            }
+
             Member member;
             if (existing is null)
             {
@@ -157,7 +177,12 @@ public sealed class MemberProfiles
             var saved = await repository.SaveAsync(new MemberWrite(member, existing?.Version, []), cancellationToken);
             if (saved.IsSuccess)
             {
-                return new MemberUpsertOutcome(existing is null, MemberView.Of(member, now, options));
+                if (tiers is not null)
+                {
+                    await tiers.PublishAsync(memberId, member.Tier, cancellationToken);
+                }
+
+                return new MemberUpsertOutcome(existing is null, MemberView.Of(member, now, options), saved.Value!);
             }
 
             if (!MemberWriteProblems.IsVersionMismatch(saved.Problem) && !MemberWriteProblems.IsMemberExists(saved.Problem))
@@ -180,6 +205,20 @@ public sealed class MemberProfiles
         return found is null ? Problem.NotFound($"Member {memberId}.") : MemberView.Of(found.Member, time.GetUtcNow(), options);
     }
 
+    /// <summary>The view and its storage version (for the HTTP ETag).</summary>
+    public async Task<Result<VersionedMemberView>> GetVersionedAsync(string memberId, CancellationToken cancellationToken)
+    {
+        if (MemberIds.Validate(memberId) is { } invalidId)
+        {
+            return invalidId;
+        }
+
+        var found = await repository.GetAsync(memberId, cancellationToken);
+        return found is null
+            ? Problem.NotFound($"Member {memberId}.")
+            : new VersionedMemberView(MemberView.Of(found.Member, time.GetUtcNow(), options), found.Version);
+    }
+
     /// <summary>Erases personal data and keeps aggregates; idempotent (an erased member erases again successfully).</summary>
     public async Task<Result<MemberView>> EraseAsync(string memberId, CancellationToken cancellationToken)
     {
@@ -199,6 +238,8 @@ public sealed class MemberProfiles
             var now = time.GetUtcNow();
             if (!found.Member.Erase(now, options.StoreTimeZone))
             {
+                // Erased before; withdrawing the tier again repairs an erasure that crashed after its write.
+                await WithdrawTierAsync(memberId, cancellationToken);
                 return MemberView.Of(found.Member, now, options);
             }
 
@@ -206,6 +247,7 @@ public sealed class MemberProfiles
                 new MemberWrite(found.Member, found.Version, [MemberEvents.MemberErased(memberId, now)]), cancellationToken);
             if (saved.IsSuccess)
             {
+                await WithdrawTierAsync(memberId, cancellationToken);
                 return MemberView.Of(found.Member, now, options);
             }
 
@@ -217,6 +259,9 @@ public sealed class MemberProfiles
 
         return Problem.Unavailable("The member kept changing concurrently; retry.");
     }
+
+    private Task WithdrawTierAsync(string memberId, CancellationToken cancellationToken) =>
+        tiers is null ? Task.CompletedTask : tiers.RemoveAsync(memberId, cancellationToken);
 
     /// <summary>Decrypted personal data, for delivery and support tools only. Never log the result.</summary>
     public async Task<Result<PersonalDetails>> GetPersonalDetailsAsync(string memberId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Members;
@@ -74,7 +75,9 @@ public sealed class TierEvaluationTally
 /// The monthly tier evaluation (timer on the 1st, store time zone; fanned out over member partitions). For each
 /// live member not yet evaluated this month: tier from the rolling growth of the 12 complete months before, upgrade
 /// grants the new tier's coupons (grant id <c>tier-upgrade:{member}:{month}:{tier}:{coupon}</c>), TierChanged is
-/// published; the lifecycle snapshot for the churn rate is taken at the same time. Re-running a month is a no-op.
+/// published; the lifecycle snapshot for the churn rate is taken at the same time. Re-running a month is a no-op,
+/// except that the tiers changed by this month's evaluation are published again (<see cref="IMemberTierPublisher"/>),
+/// so a batch retried after a crash between the member writes and the publication repairs the directory.
 /// </summary>
 public sealed class TierEvaluation
 {
@@ -82,13 +85,15 @@ public sealed class TierEvaluation
     private readonly ICouponGrants grants;
     private readonly MemberOptions options;
     private readonly TimeProvider time;
+    private readonly IMemberTierPublisher? tiers;
 
-    public TierEvaluation(IMemberRepository repository, ICouponGrants grants, MemberOptions options, TimeProvider time)
+    public TierEvaluation(IMemberRepository repository, ICouponGrants grants, MemberOptions options, TimeProvider time, IMemberTierPublisher? tiers = null)
     {
         this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
         this.grants = grants ?? throw new ArgumentNullException(nameof(grants));
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.tiers = tiers;
     }
 
     /// <summary>The evaluation month a run started at <paramref name="now"/> belongs to (store-local month).</summary>
@@ -100,8 +105,23 @@ public sealed class TierEvaluation
 
     public async Task<Result<TierEvaluationTally>> EvaluateAsync(YearMonth evaluationMonth, IReadOnlyList<VersionedMember> batch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         var now = time.GetUtcNow();
+        var changedBefore = batch
+            .Where(v => !v.Member.IsErased && v.Member.LastTierEvaluationMonth == evaluationMonth && v.Member.TierChangedAt is { } changed
+                        && ZonedTime.LocalMonth(changed, options.StoreZone) == evaluationMonth)
+            .Select(v => (v.Member.Id, v.Member.Tier))
+            .ToList();
         var applied = await MemberBatchUpdates.ApplyAsync(repository, grants, batch, member => Evaluate(member, evaluationMonth, now), options.ConcurrencyRetries, cancellationToken);
+        if (applied.IsSuccess && tiers is not null)
+        {
+            var changedNow = applied.Value!.Where(a => a.Outcome.Result.Changed).Select(a => (a.MemberId, a.Outcome.Result.To));
+            foreach (var (memberId, tier) in changedBefore.Concat(changedNow))
+            {
+                await tiers.PublishAsync(memberId, tier, cancellationToken);
+            }
+        }
+
         return applied.Map(list =>
         {
             var tally = new TierEvaluationTally();
@@ -147,7 +167,7 @@ public sealed class TierEvaluation
         var previous = member.RollLifecycleSnapshot(month, lifecycle);
         var grantsForMember = result.IsUpgrade
             ? options.TierUpgradeCoupons.GetValueOrDefault(result.To, []).Select(coupon => new CouponGrant(
-                $"tier-upgrade:{member.Id}:{month}:{result.To}:{coupon}", member.Id, coupon, null, CouponGrant.ReasonTierUpgrade, now)).ToList()
+                $"tier-upgrade:{member.Id}:{month}:{result.To}:{coupon}", member.Id, coupon, null, GrantReason.TierUpgrade, now)).ToList()
             : [];
         IReadOnlyList<DomainEvent> events = result.Changed ? [MemberEvents.TierChanged(member.Id, result, now)] : [];
         return new MemberUpdate<MemberTierOutcome>(new MemberTierOutcome(result, grantsForMember.Count, previous, lifecycle), events, grantsForMember);
@@ -190,7 +210,7 @@ public sealed class BirthdayGifts
 
             var year4 = year.ToString(CultureInfo.InvariantCulture);
             var gifts = options.BirthdayCoupons.GetValueOrDefault(member.Tier, []).Select(coupon => new CouponGrant(
-                $"birthday:{member.Id}:{year4}:{coupon}", member.Id, coupon, null, CouponGrant.ReasonBirthday, now)).ToList();
+                $"birthday:{member.Id}:{year4}:{coupon}", member.Id, coupon, null, GrantReason.Birthday, now)).ToList();
             return new MemberUpdate<int>(gifts.Count, [MemberEvents.BirthdayGiftGranted(member.Id, year, gifts, now)], gifts);
         }, options.ConcurrencyRetries, cancellationToken);
         return applied.Map(list => new BirthdayGiftResult(list.Count, list.Sum(a => a.Outcome)));

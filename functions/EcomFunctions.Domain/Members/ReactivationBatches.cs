@@ -1,3 +1,4 @@
+using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Members;
@@ -19,6 +20,7 @@ public sealed class ReactivationBatches
     private readonly IMessageOutbox outbox;
     private readonly ReactivationPlanner planner;
     private readonly ReactivationOptions options;
+    private readonly MemberOptions memberOptions;
 
     public ReactivationBatches(
         IMemberRepository repository,
@@ -26,8 +28,10 @@ public sealed class ReactivationBatches
         ICouponGrants grants,
         IMessageOutbox outbox,
         ReactivationPlanner planner,
-        ReactivationOptions options)
+        ReactivationOptions options,
+        MemberOptions memberOptions)
     {
+        this.memberOptions = memberOptions ?? throw new ArgumentNullException(nameof(memberOptions));
         this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
         this.history = history ?? throw new ArgumentNullException(nameof(history));
         this.grants = grants ?? throw new ArgumentNullException(nameof(grants));
@@ -52,12 +56,14 @@ public sealed class ReactivationBatches
         var treated = targets.Where(t => !t.Holdout).ToList();
         if (treated.Count > 0)
         {
-            await grants.EnqueueAsync(
-                treated.Select(t => new CouponGrant(t.GrantId, t.MemberId, t.CouponDefinitionId, t.CouponAmount, CouponGrant.ReasonReactivation, run.Now)).ToList(),
-                cancellationToken);
-            await outbox.EnqueueAsync(
-                treated.Select(t => new OutboundMessage(t.ContactId, t.MemberId, t.Channel, t.MessageTemplateId, t.SendAt, t.CouponDefinitionId, t.CouponAmount, t.Lifecycle, run.RunDate)).ToList(),
-                cancellationToken);
+            // Independent of each other (both are idempotent by id and both precede the recording), so sent together.
+            await Task.WhenAll(
+                grants.EnqueueAsync(
+                    treated.Select(t => new CouponGrant(t.GrantId, t.MemberId, t.CouponDefinitionId, t.CouponAmount, GrantReason.Reactivation, run.Now)).ToList(),
+                    cancellationToken),
+                outbox.EnqueueAsync(
+                    treated.Select(t => new OutboundMessage(t.ContactId, t.MemberId, t.Channel, t.MessageTemplateId, t.SendAt, t.CouponDefinitionId, t.CouponAmount, t.Lifecycle, run.RunDate)).ToList(),
+                    cancellationToken));
         }
 
         if (targets.Count > 0)
@@ -68,14 +74,22 @@ public sealed class ReactivationBatches
         return plan.Tally;
     }
 
-    /// <summary>Processes one page of a partition; the orchestration calls again with the returned token until it is null.</summary>
+    /// <summary>
+    /// Processes one page of a partition's win-back candidates; the orchestration calls again with the returned token until
+    /// it is null. Active members are classified by the storage filter on the last-activity instant and only counted (on
+    /// the partition's first page), which is the same decision the planner takes for them, without reading them.
+    /// </summary>
     public async Task<PageResult<ReactivationTally>> ProcessPageAsync(
         ReactivationRun run, string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
         var size = Math.Clamp(pageSize, ReactivationOptions.MinPageSize, ReactivationOptions.MaxPageSize);
-        var page = await repository.ScanPartitionAsync(partition, continuationToken, size, cancellationToken);
+        var cutoff = run.Now - memberOptions.DormantAfter;
+        var page = await repository.ScanInactiveAsync(partition, cutoff, continuationToken, size, cancellationToken);
         var tally = await ProcessAsync(run, page.Members.Select(m => m.Member).ToList(), cancellationToken);
-        return new PageResult<ReactivationTally>(tally, page.Members.Count, page.ContinuationToken);
+        var active = continuationToken is null ? await repository.CountActiveAsync(partition, cutoff, cancellationToken) : 0;
+        tally.AddSkipped(SkipReason.Active, active);
+        return new PageResult<ReactivationTally>(tally, page.Members.Count + active, page.ContinuationToken);
     }
 }
 
@@ -89,6 +103,8 @@ public enum DeliveryOutcomeKind
     Duplicate = 3,
     /// <summary>Arrived before its send time (queue delays are capped): re-enqueue for <see cref="DeliveryOutcome.RetryAt"/>.</summary>
     NotYetDue = 4,
+    /// <summary>Another delivery claimed the message recently: look again at <see cref="DeliveryOutcome.RetryAt"/> (its lease end).</summary>
+    InProgress = 5,
 }
 
 public sealed record DeliveryOutcome(DeliveryOutcomeKind Kind, string? Detail = null, DateTimeOffset? RetryAt = null);
@@ -96,8 +112,10 @@ public sealed record DeliveryOutcome(DeliveryOutcomeKind Kind, string? Detail = 
 /// <summary>
 /// The sender: delivers one win-back message through the channel adapter of its channel. Consent and address are
 /// checked again at send time (a deferred message may wait 12 hours); the delivery claim on the message id makes a
-/// duplicated queue message a no-op. A retryable adapter failure releases the claim and returns Unavailable so the
-/// queue retries; a permanent one is recorded as Failed.
+/// duplicated queue message a no-op, and a claim held by another (possibly crashed) delivery is handed back with its
+/// lease end so the message is looked at again rather than dropped. A retryable adapter failure releases the claim and
+/// returns Unavailable so the sender retries; a permanent one is recorded as Failed. The final status and the
+/// ReactivationMessageSent event are stored together.
 /// </summary>
 public sealed class WinBackDelivery
 {
@@ -108,25 +126,25 @@ public sealed class WinBackDelivery
     private readonly IContactHistory history;
     private readonly Dictionary<ContactChannel, IMessageChannel> channels;
     private readonly ContactProtector protector;
-    private readonly IEventOutbox events;
     private readonly ReactivationOptions options;
     private readonly TimeProvider time;
+    private readonly IReactivationLedger? ledger;
 
     public WinBackDelivery(
         IMemberRepository repository,
         IContactHistory history,
         IEnumerable<IMessageChannel> channels,
         ContactProtector protector,
-        IEventOutbox events,
         ReactivationOptions options,
-        TimeProvider time)
+        TimeProvider time,
+        IReactivationLedger? ledger = null)
     {
         ArgumentNullException.ThrowIfNull(channels);
+        this.ledger = ledger;
         this.repository = repository ?? throw new ArgumentNullException(nameof(repository));
         this.history = history ?? throw new ArgumentNullException(nameof(history));
         this.channels = channels.GroupBy(c => c.Channel).ToDictionary(g => g.Key, g => g.Last());
         this.protector = protector ?? throw new ArgumentNullException(nameof(protector));
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
     }
@@ -145,24 +163,26 @@ public sealed class WinBackDelivery
             return Problem.Unavailable($"No adapter configured for channel {message.Channel}.");
         }
 
-        if (!await history.TryClaimDeliveryAsync(message.MemberId, message.MessageId, now, options.DeliveryClaimLease, cancellationToken))
+        switch (await history.TryClaimDeliveryAsync(message, now, options.DeliveryClaimLease, cancellationToken))
         {
-            return new DeliveryOutcome(DeliveryOutcomeKind.Duplicate);
+            case DeliveryClaim.Finished:
+                return new DeliveryOutcome(DeliveryOutcomeKind.Duplicate);
+            case DeliveryClaim.InProgress:
+                return new DeliveryOutcome(DeliveryOutcomeKind.InProgress, "Claimed by another delivery.", now + options.DeliveryClaimLease);
         }
 
         var found = await repository.GetAsync(message.MemberId, cancellationToken);
         var address = found is null ? null : AddressOf(found.Member, message.Channel);
         if (address is null)
         {
-            await history.CompleteDeliveryAsync(message.MemberId, message.MessageId, ContactStatus.Suppressed, now, cancellationToken);
+            await FinishAsync(message, ContactStatus.Suppressed, now, [], cancellationToken);
             return new DeliveryOutcome(DeliveryOutcomeKind.Suppressed, "No consent or address for the channel any more.");
         }
 
         var result = await channel.SendAsync(message, address, cancellationToken);
         if (result.Status == DeliveryStatus.Delivered)
         {
-            await history.CompleteDeliveryAsync(message.MemberId, message.MessageId, ContactStatus.Sent, now, cancellationToken);
-            await events.AppendAsync([MemberEvents.ReactivationMessageSent(message, result, now)], cancellationToken);
+            await FinishAsync(message, ContactStatus.Sent, now, [MemberEvents.ReactivationMessageSent(message, result, now)], cancellationToken);
             return new DeliveryOutcome(DeliveryOutcomeKind.Sent);
         }
 
@@ -172,8 +192,19 @@ public sealed class WinBackDelivery
             return Problem.Unavailable($"Channel {message.Channel} failed temporarily: {result.Error}");
         }
 
-        await history.CompleteDeliveryAsync(message.MemberId, message.MessageId, ContactStatus.Failed, now, cancellationToken);
+        await FinishAsync(message, ContactStatus.Failed, now, [], cancellationToken);
         return new DeliveryOutcome(DeliveryOutcomeKind.Failed, result.Error);
+    }
+
+    /// <summary>The report's delivery row first: if the completion then fails, the retry re-records the same row.</summary>
+    private async Task FinishAsync(OutboundMessage message, ContactStatus status, DateTimeOffset now, IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
+    {
+        if (ledger is not null)
+        {
+            await ledger.RecordDeliveryAsync(new DeliveryRecord(message.RunDate, message.MemberId, message.MessageId, message.Channel, status, now), cancellationToken);
+        }
+
+        await history.CompleteDeliveryAsync(message.MemberId, message.MessageId, status, now, events, cancellationToken);
     }
 
     private MessageAddress? AddressOf(Member member, ContactChannel channel)

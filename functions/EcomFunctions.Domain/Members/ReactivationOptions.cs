@@ -61,8 +61,11 @@ public sealed class ReactivationOptions
     /// <summary>A purchase within this long after the message (or the run, for holdout members) is a conversion.</summary>
     public TimeSpan AttributionWindow { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Members per activity call (one page of one partition).</summary>
-    public int PageSize { get; set; } = 500;
+    /// <summary>
+    /// Win-back candidates per activity call (one page of one partition). The largest page a table query returns: every
+    /// query costs a pass over the partition in storage, so fewer, fuller pages are cheaper.
+    /// </summary>
+    public int PageSize { get; set; } = 1_000;
 
     /// <summary>A delivery claim older than this is considered abandoned (host crash) and may be retried.</summary>
     public TimeSpan DeliveryClaimLease { get; set; } = TimeSpan.FromMinutes(5);

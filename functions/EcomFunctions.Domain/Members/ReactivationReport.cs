@@ -67,6 +67,19 @@ public sealed class ReactivationTally
         }
     }
 
+    /// <summary>Counts members skipped without being read (active members classified by the storage filter).</summary>
+    public void AddSkipped(SkipReason reason, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count == 0)
+        {
+            return;
+        }
+
+        Scanned += count;
+        Skipped[reason] = Skipped.GetValueOrDefault(reason) + count;
+    }
+
     public void Merge(ReactivationTally other)
     {
         ArgumentNullException.ThrowIfNull(other);

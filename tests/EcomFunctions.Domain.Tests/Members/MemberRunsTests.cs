@@ -1,3 +1,4 @@
+using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Members;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Domain.Tests.Members.Fakes;
@@ -66,7 +67,7 @@ public sealed class MemberRunsTests
         Assert.Equal(
             ["tier-upgrade:up:2025-06:Gold:tier-gold-free-shipping", "tier-upgrade:up:2025-06:Gold:tier-gold-welcome"],
             grants.Issued.Select(g => g.GrantId).Order(StringComparer.Ordinal));
-        Assert.All(grants.Issued, g => Assert.Equal(CouponGrant.ReasonTierUpgrade, g.Reason));
+        Assert.All(grants.Issued, g => Assert.Equal(GrantReason.TierUpgrade, g.Reason));
         Assert.Equal(2, repository.Outbox.Count(e => e.Type == MemberEventTypes.TierChanged));
         Assert.Contains(repository.Outbox, e => e.Subject == "members/down" && e.DataJson.Contains("\"to\":\"Platinum\"", StringComparison.Ordinal));
     }
@@ -154,7 +155,7 @@ public sealed class MemberRunsTests
         Assert.Equal(new BirthdayGiftResult(1, 1), first);
         Assert.Equal(new BirthdayGiftResult(0, 0), rerun);
         var grant = Assert.Single(grants.Issued);
-        Assert.Equal(("birthday:bday:2025:birthday-gold", "birthday-gold", CouponGrant.ReasonBirthday), (grant.GrantId, grant.CouponDefinitionId, grant.Reason));
+        Assert.Equal(("birthday:bday:2025:birthday-gold", "birthday-gold", GrantReason.Birthday), (grant.GrantId, grant.CouponDefinitionId, grant.Reason));
         Assert.Equal(MemberEventTypes.BirthdayGiftGranted, Assert.Single(repository.Outbox).Type);
     }
 

@@ -12,7 +12,6 @@ public sealed class ReactivationBatchesTests
     private readonly InMemoryContactHistory history = new();
     private readonly RecordingCouponGrants grants = new();
     private readonly RecordingMessageOutbox outbox = new();
-    private readonly RecordingEventOutbox events = new();
     private readonly FakeTimeProvider clock = new(RunTime);
     private readonly MemberOptions memberOptions = MemberOptions();
     private readonly ReactivationOptions options = ReactivationOptions();
@@ -36,9 +35,9 @@ public sealed class ReactivationBatchesTests
         }
     }
 
-    private ReactivationBatches Batches => new(repository, history, grants, outbox, new ReactivationPlanner(memberOptions, options), options);
+    private ReactivationBatches Batches => new(repository, history, grants, outbox, new ReactivationPlanner(memberOptions, options), options, memberOptions);
 
-    private WinBackDelivery Delivery => new(repository, history, [push, email], protector, events, options, clock);
+    private WinBackDelivery Delivery => new(repository, history, [push, email], protector, options, clock);
 
     private Member EmailOnly(string id, TimeSpan idle)
     {

@@ -10,7 +10,6 @@ public sealed class WinBackDeliveryTests
 {
     private readonly InMemoryMemberRepository repository = new();
     private readonly InMemoryContactHistory history = new();
-    private readonly RecordingEventOutbox events = new();
     private readonly FakeTimeProvider clock = new(RunTime);
     private readonly ReactivationOptions options = ReactivationOptions();
     private readonly ContactProtector protector = Protector();
@@ -31,7 +30,7 @@ public sealed class WinBackDeliveryTests
             message.CouponDefinitionId, 3m, false, ContactStatus.Planned));
     }
 
-    private WinBackDelivery Delivery => new(repository, history, [email, push], protector, events, options, clock);
+    private WinBackDelivery Delivery => new(repository, history, [email, push], protector, options, clock);
 
     [Fact]
     public async Task Message_is_sent_to_the_decrypted_address_and_recorded()
@@ -42,7 +41,7 @@ public sealed class WinBackDeliveryTests
         var (sent, address) = Assert.Single(email.Sent);
         Assert.Equal((message, "alice@example.com"), (sent, address.Value));
         Assert.Equal(ContactStatus.Sent, Assert.Single(history.All).Status);
-        var published = Assert.Single(events.Events);
+        var published = Assert.Single(history.Events);
         Assert.Equal((MemberEventTypes.ReactivationMessageSent, "members/m-1"), (published.Type, published.Subject));
         Assert.DoesNotContain("alice", published.DataJson, StringComparison.OrdinalIgnoreCase);
     }
@@ -120,26 +119,41 @@ public sealed class WinBackDeliveryTests
         Assert.Equal((DeliveryOutcomeKind.Failed, "mailbox unknown"), (outcome.Kind, outcome.Detail));
         Assert.Equal(DeliveryOutcomeKind.Duplicate, again.Kind);
         Assert.Equal(ContactStatus.Failed, Assert.Single(history.All).Status);
-        Assert.Empty(events.Events);
+        Assert.Empty(history.Events);
     }
 
     [Fact]
     public async Task A_delivery_abandoned_by_a_crashed_host_is_retried_after_the_lease()
     {
-        await history.TryClaimDeliveryAsync("m-1", message.MessageId, RunTime, options.DeliveryClaimLease, default);
+        await history.TryClaimDeliveryAsync(message, RunTime, options.DeliveryClaimLease, default);
 
         var blocked = (await Delivery.DeliverAsync(message, default)).GetValueOrThrow();
         clock.Advance(options.DeliveryClaimLease);
         var retried = (await Delivery.DeliverAsync(message, default)).GetValueOrThrow();
 
-        Assert.Equal((DeliveryOutcomeKind.Duplicate, DeliveryOutcomeKind.Sent), (blocked.Kind, retried.Kind));
+        // The blocked delivery is handed back with the lease end, not dropped: the claim holder may have crashed.
+        Assert.Equal((DeliveryOutcomeKind.InProgress, RunTime + options.DeliveryClaimLease), (blocked.Kind, blocked.RetryAt));
+        Assert.Equal(DeliveryOutcomeKind.Sent, retried.Kind);
         Assert.Single(email.Sent);
+    }
+
+    [Fact]
+    public async Task A_message_delivered_before_the_planner_recorded_it_still_counts_toward_the_caps()
+    {
+        var history2 = new InMemoryContactHistory();
+        var delivery = new WinBackDelivery(repository, history2, [email], protector, options, clock);
+
+        await delivery.DeliverAsync(message, default);
+
+        var record = Assert.Single(history2.All);
+        Assert.Equal((message.MessageId, message.SendAt, ContactStatus.Sent), (record.Id, record.SendAt, record.Status));
+        Assert.False(FrequencyCaps.Allows(history2.All, RunTime + TimeSpan.FromDays(1), options));
     }
 
     [Fact]
     public async Task A_channel_without_an_adapter_is_unavailable()
     {
-        var delivery = new WinBackDelivery(repository, history, [push], protector, events, options, clock);
+        var delivery = new WinBackDelivery(repository, history, [push], protector, options, clock);
 
         Assert.Equal(ProblemKind.Unavailable, (await delivery.DeliverAsync(message, default)).Problem!.Kind);
     }

@@ -1,4 +1,5 @@
 using EcomFunctions.Domain.Members;
+using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Tests.Members.Fakes;
 
@@ -10,6 +11,9 @@ public sealed class InMemoryContactHistory : IContactHistory
     private readonly object gate = new();
 
     public int RecordCalls { get; private set; }
+
+    /// <summary>Events stored with delivery completions (the adapter's outbox rows).</summary>
+    public List<DomainEvent> Events { get; } = [];
 
     /// <summary>When set, the next RecordAsync throws (a crash before contacts are written).</summary>
     public bool FailNextRecord { get; set; }
@@ -67,24 +71,32 @@ public sealed class InMemoryContactHistory : IContactHistory
         return Task.CompletedTask;
     }
 
-    public Task<bool> TryClaimDeliveryAsync(string memberId, string contactId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<DeliveryClaim> TryClaimDeliveryAsync(OutboundMessage message, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            if (claims.TryGetValue(contactId, out var claim) && (claim.Finished || now - claim.ClaimedAt < lease))
+            if (claims.TryGetValue(message.MessageId, out var claim) && claim.Finished)
             {
-                return Task.FromResult(false);
+                return Task.FromResult(DeliveryClaim.Finished);
             }
 
-            claims[contactId] = (now, false);
-            return Task.FromResult(true);
+            if (claims.TryGetValue(message.MessageId, out claim) && now - claim.ClaimedAt < lease)
+            {
+                return Task.FromResult(DeliveryClaim.InProgress);
+            }
+
+            claims[message.MessageId] = (now, false);
+            store.TryAdd(message.MessageId, new ContactRecord(message.MessageId, message.MemberId, message.RunDate, message.SendAt, message.Channel,
+                message.Lifecycle, message.CouponDefinitionId, message.CouponAmount, false, ContactStatus.Planned));
+            return Task.FromResult(DeliveryClaim.Claimed);
         }
     }
 
-    public Task CompleteDeliveryAsync(string memberId, string contactId, ContactStatus status, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task CompleteDeliveryAsync(string memberId, string contactId, ContactStatus status, DateTimeOffset at, IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
     {
         lock (gate)
         {
+            Events.AddRange(events);
             claims[contactId] = (at, true);
             if (store.TryGetValue(contactId, out var record))
             {

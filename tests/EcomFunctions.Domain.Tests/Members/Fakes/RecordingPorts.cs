@@ -70,13 +70,23 @@ public sealed class RecordingMessageChannel(ContactChannel channel) : IMessageCh
     }
 }
 
-public sealed class RecordingEventOutbox : IEventOutbox
+/// <summary>Tier publications as the directory would hold them (latest wins; removal deletes).</summary>
+public sealed class RecordingTierPublisher : IMemberTierPublisher
 {
-    public List<DomainEvent> Events { get; } = [];
+    public Dictionary<string, MemberTier> Tiers { get; } = new(StringComparer.Ordinal);
 
-    public Task AppendAsync(IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
+    public int Publications { get; private set; }
+
+    public Task PublishAsync(string memberId, MemberTier tier, CancellationToken cancellationToken)
     {
-        Events.AddRange(events);
+        Publications++;
+        Tiers[memberId] = tier;
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string memberId, CancellationToken cancellationToken)
+    {
+        Tiers.Remove(memberId);
         return Task.CompletedTask;
     }
 }
