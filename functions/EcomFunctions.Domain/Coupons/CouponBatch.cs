@@ -203,6 +203,7 @@ public sealed record CouponBatch
             IssuedAt = RequestedAt,
             Source = IssueSource.Batch,
             BatchId = Id,
+            BatchPosition = position,
             CampaignId = CampaignId,
         };
     }
