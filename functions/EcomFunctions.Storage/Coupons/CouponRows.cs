@@ -8,7 +8,7 @@ namespace EcomFunctions.Storage.Coupons;
 /// Row layouts shared by the adapters that write the member partitions of table <see cref="TableNames.Coupons"/>
 /// (the inventory creates coupons there, the coupon store changes them) and the code index.
 /// </summary>
-internal static class CouponRows
+public static class CouponRows
 {
     /// <summary>Partitions of the global code index. Fixed forever: a code's partition is computed from it on every lookup.</summary>
     public const int CodeBuckets = 16;
@@ -40,7 +40,7 @@ internal static class CouponRows
         return string.Create(CultureInfo.InvariantCulture, $"k{hash % CodeBuckets:D2}");
     }
 
-    public static TableEntity MemberCoupon(Coupon coupon) => new(coupon.MemberId, CouponKey(coupon.Code))
+    internal static TableEntity MemberCoupon(Coupon coupon) => new(coupon.MemberId, CouponKey(coupon.Code))
     {
         ["CouponId"] = coupon.Id,
         ["DefinitionId"] = coupon.DefinitionId,
@@ -48,6 +48,6 @@ internal static class CouponRows
         ["Data"] = CouponColumns.Json(CouponRecord.From(coupon)),
     };
 
-    public static Versioned<Coupon> ReadMemberCoupon(TableEntity entity) =>
+    internal static Versioned<Coupon> ReadMemberCoupon(TableEntity entity) =>
         new(CouponColumns.FromJson<CouponRecord>(entity.GetString("Data")).ToCoupon(), entity.ETag.ToString());
 }

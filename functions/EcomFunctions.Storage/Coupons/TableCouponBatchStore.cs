@@ -170,12 +170,13 @@ public sealed class TableCouponBatchStore(StorageClients storage, Outbox outbox,
     {
         var taken = new List<string>();
         var present = 0;
+        var inserted = 0;
         while (coupons.Count > 0)
         {
             try
             {
                 await table.SubmitTransactionAsync(coupons.Select(c => new TableTransactionAction(TableTransactionActionType.Add, BearerRow(c, PositionOf(c)))), cancellationToken);
-                return (taken, coupons.Count, present);
+                return (taken, inserted + coupons.Count, present);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict && ex.FailedTransactionActionIndex is { } failed)
             {
@@ -183,18 +184,47 @@ public sealed class TableCouponBatchStore(StorageClients storage, Outbox outbox,
                 var existing = await table.GetEntityIfExistsAsync<TableEntity>(bucket, conflicting.Code, cancellationToken: cancellationToken);
                 if (existing.HasValue && existing.Value?.GetString("CouponId") == conflicting.Id)
                 {
-                    present++;
-                }
-                else
-                {
-                    taken.Add(conflicting.Id);
+                    // Our own coupon: a duplicate (or resumed) chunk message. Sort out the rest with reads rather
+                    // than one failed transaction per code.
+                    var rest = await ClassifyAsync(table, bucket, [.. coupons.Where(c => c != conflicting)], cancellationToken);
+                    present += 1 + rest.Present;
+                    taken.AddRange(rest.Taken);
+                    coupons = rest.Missing;
+                    continue;
                 }
 
+                taken.Add(conflicting.Id);
                 coupons.RemoveAt(failed);
             }
         }
 
-        return (taken, 0, present);
+        return (taken, inserted, present);
+    }
+
+    /// <summary>Which coupons of a bucket are already stored as ours, whose codes another coupon has, and which are missing.</summary>
+    private static async Task<(int Present, List<string> Taken, List<Coupon> Missing)> ClassifyAsync(TableClient table, string bucket, List<Coupon> coupons, CancellationToken cancellationToken)
+    {
+        var rows = await Task.WhenAll(coupons.Select(c => table.GetEntityIfExistsAsync<TableEntity>(bucket, c.Code, select: ["CouponId"], cancellationToken: cancellationToken)));
+        var present = 0;
+        var taken = new List<string>();
+        var missing = new List<Coupon>();
+        for (var i = 0; i < coupons.Count; i++)
+        {
+            if (!rows[i].HasValue || rows[i].Value is null)
+            {
+                missing.Add(coupons[i]);
+            }
+            else if (rows[i].Value!.GetString("CouponId") == coupons[i].Id)
+            {
+                present++;
+            }
+            else
+            {
+                taken.Add(coupons[i].Id);
+            }
+        }
+
+        return (present, taken, missing);
     }
 
     private static int PositionOf(Coupon coupon) => coupon.BatchPosition ?? throw new ArgumentException($"Coupon {coupon.Id} is not a batch coupon.", nameof(coupon));

@@ -16,8 +16,9 @@ namespace EcomFunctions.Storage.Tests.Coupons;
 /// </summary>
 internal sealed class TableCoupons : IDisposable
 {
-    public TableCoupons(TimeProvider? time = null, CouponOptions? options = null, CouponTableSet? tables = null, FakeLookups? lookups = null)
+    public TableCoupons(TimeProvider? time = null, CouponOptions? options = null, CouponTableSet? tables = null, FakeLookups? lookups = null, RecordingSender? signals = null)
     {
+        Signals = signals ?? new RecordingSender();
         Time = time ?? TimeProvider.System;
         Options = options ?? new CouponOptions();
         Tables = tables ?? CouponTableSet.Unique("t");
@@ -48,7 +49,7 @@ internal sealed class TableCoupons : IDisposable
     public StorageClients Storage { get; }
 
     /// <summary>Outbox signals are recorded, not sent: the shared outbox-dispatch queue belongs to the LocalHosts under test.</summary>
-    public RecordingSender Signals { get; } = new();
+    public RecordingSender Signals { get; }
 
     public Outbox Outbox { get; }
 
@@ -73,7 +74,7 @@ internal sealed class TableCoupons : IDisposable
     public CouponWallets Wallets { get; }
 
     /// <summary>A second App instance on the same tables and lookups.</summary>
-    public TableCoupons AnotherProcess() => new(Time, Options, Tables, Lookups);
+    public TableCoupons AnotherProcess() => new(Time, Options, Tables, Lookups, Signals);
 
     public static CouponTerms Terms(int quantity = 100, decimal amount = 20m) => new()
     {
