@@ -13,6 +13,7 @@ public static class EcomFunctionsServices
     public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatform(configuration);
+        services.AddCoupons(configuration);
         return services;
     }
 }

@@ -72,11 +72,19 @@ public sealed class CouponDefinitions(
 
     /// <summary>Allocates the sharded inventory, then makes the definition Active (claims start).</summary>
     public Task<Result<Versioned<CouponDefinition>>> ActivateAsync(string definitionId, CancellationToken cancellationToken) =>
-        ChangeAsync(definitionId, null, (d, now) => d.Activate(now), cancellationToken, allocateBeforeSave: true);
+        ActivateAsync(definitionId, null, cancellationToken);
+
+    /// <summary>Activation, conditional on <paramref name="expectedVersion"/> (If-Match) when given.</summary>
+    public Task<Result<Versioned<CouponDefinition>>> ActivateAsync(string definitionId, string? expectedVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(definitionId, expectedVersion, (d, now) => d.Activate(now), cancellationToken, allocateBeforeSave: true);
 
     /// <summary>Retires the definition: no more issues, and issued coupons stop being redeemable.</summary>
     public Task<Result<Versioned<CouponDefinition>>> RetireAsync(string definitionId, CancellationToken cancellationToken) =>
-        ChangeAsync(definitionId, null, (d, now) => d.Retire(now), cancellationToken);
+        RetireAsync(definitionId, null, cancellationToken);
+
+    /// <summary>Retirement, conditional on <paramref name="expectedVersion"/> (If-Match) when given.</summary>
+    public Task<Result<Versioned<CouponDefinition>>> RetireAsync(string definitionId, string? expectedVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(definitionId, expectedVersion, (d, now) => d.Retire(now), cancellationToken);
 
     /// <summary>The definition's inventory now (allocated, issued, released, money issued), for operators.</summary>
     public async Task<Result<InventorySummary>> InventoryAsync(string definitionId, CancellationToken cancellationToken)

@@ -1,0 +1,183 @@
+using EcomFunctions.App.Platform;
+using EcomFunctions.Domain.Coupons;
+using EcomFunctions.Domain.Platform;
+using EcomFunctions.Storage.Coupons;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace EcomFunctions.App.Coupons;
+
+/// <summary>
+/// Operator API for coupon definitions (role CampaignManager): create, get, list, update while allowed (If-Match),
+/// activate, retire. Every answer that carries a definition carries its version as the ETag header.
+/// </summary>
+public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, OperatorAuthentication operators, IdempotentRequests idempotency)
+{
+    private const string Definitions = "coupons/definitions";
+
+    [Function("CreateCouponDefinition")]
+    public async Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Definitions)] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.CampaignManager).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var input = await request.ReadValidatedAsync<TermsRecord>(cancellationToken);
+        if (input.Problem is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var terms = input.Value!.ToTerms();
+        if (terms.Problem is { } shape)
+        {
+            return ApiResult.Problem(shape, request);
+        }
+
+        // A retried POST with the same Idempotency-Key answers with the definition it created the first time.
+        return await idempotency.RunAsync(request, "coupon-definition-create", keyRequired: false, () => CouponHttp.GuardAsync(request, async () =>
+        {
+            var created = await definitions.CreateAsync(terms.Value!, null, cancellationToken);
+            return created.ToApiResult(request, d => WithETag(ApiResult.Created($"/api/{Definitions}/{d.Value.Id}", DefinitionResponse.From(d)), d.Version));
+        }), cancellationToken);
+    }
+
+    [Function("GetCouponDefinition")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Definitions + "/{definitionId}")] HttpRequest request,
+        string definitionId,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        return await CouponHttp.GuardAsync(request, async () =>
+        {
+            var found = await definitions.GetAsync(definitionId, cancellationToken);
+            if (found.Problem is { } missing)
+            {
+                return ApiResult.Problem(missing, request);
+            }
+
+            var inventory = (await definitions.InventoryAsync(definitionId, cancellationToken)).Value;
+            return WithETag(ApiResult.Ok(DefinitionResponse.From(found.Value!, inventory)), found.Value!.Version);
+        });
+    }
+
+    [Function("ListCouponDefinitions")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Definitions)] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var pageSize = request.QueryInt("pageSize", 50, 1, CouponDefinitions.MaxPageSize);
+        if (pageSize.Problem is { } badSize)
+        {
+            return ApiResult.Problem(badSize, request);
+        }
+
+        CouponDefinitionState? state = null;
+        var rawState = request.Query["state"].ToString();
+        if (rawState.Length > 0)
+        {
+            if (!Enum.TryParse<CouponDefinitionState>(rawState, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(rawState, out _))
+            {
+                return ApiResult.Problem(Problem.Validation("state", "Must be draft, active, closed or retired."), request);
+            }
+
+            state = parsed;
+        }
+
+        var token = request.Query["continuationToken"].ToString();
+        return await CouponHttp.GuardAsync(request, async () =>
+        {
+            var page = await definitions.ListAsync(state, pageSize.Value, token.Length == 0 ? null : token, cancellationToken);
+            return page.ToApiResult(request, p => ApiResult.Ok(new DefinitionPageResponse(
+                [.. p.Items.Select(d => DefinitionResponse.From(d, version: null))],
+                p.ContinuationToken)));
+        });
+    }
+
+    /// <summary>New terms, under the "update while unused" rule; If-Match makes it conditional (412 when stale).</summary>
+    [Function("UpdateCouponDefinition")]
+    public async Task<IActionResult> Update(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Definitions + "/{definitionId}")] HttpRequest request,
+        string definitionId,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.CampaignManager).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var ifMatch = EntityVersion.FromIfMatch(request);
+        if (ifMatch.Problem is { } unmatched)
+        {
+            return ApiResult.Problem(unmatched, request);
+        }
+
+        var input = await request.ReadValidatedAsync<TermsRecord>(cancellationToken);
+        if (input.Problem is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var terms = input.Value!.ToTerms();
+        if (terms.Problem is { } shape)
+        {
+            return ApiResult.Problem(shape, request);
+        }
+
+        return await CouponHttp.GuardAsync(request, async () =>
+            Respond(request, await definitions.ReviseAsync(definitionId, terms.Value!, ifMatch.Value, cancellationToken)));
+    }
+
+    [Function("ActivateCouponDefinition")]
+    public Task<IActionResult> Activate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Definitions + "/{definitionId}/activate")] HttpRequest request,
+        string definitionId,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(request, definitionId, (version, ct) => definitions.ActivateAsync(definitionId, version, ct), cancellationToken);
+
+    [Function("RetireCouponDefinition")]
+    public Task<IActionResult> Retire(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Definitions + "/{definitionId}/retire")] HttpRequest request,
+        string definitionId,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(request, definitionId, (version, ct) => definitions.RetireAsync(definitionId, version, ct), cancellationToken);
+
+    private async Task<IActionResult> ChangeAsync(
+        HttpRequest request,
+        string definitionId,
+        Func<string?, CancellationToken, Task<Result<Versioned<CouponDefinition>>>> change,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.CampaignManager).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var ifMatch = EntityVersion.FromIfMatch(request);
+        if (ifMatch.Problem is { } unmatched)
+        {
+            return ApiResult.Problem(unmatched, request);
+        }
+
+        return await CouponHttp.GuardAsync(request, async () => Respond(request, await change(ifMatch.Value, cancellationToken)));
+    }
+
+    private static ApiResult Respond(HttpRequest request, Result<Versioned<CouponDefinition>> result) =>
+        result.ToApiResult(request, d => WithETag(ApiResult.Ok(DefinitionResponse.From(d)), d.Version));
+
+    private static ApiResult WithETag(ApiResult result, string version) => result.WithHeader("ETag", EntityVersion.Header(version));
+}

@@ -1,0 +1,94 @@
+using EcomFunctions.App.Platform;
+using EcomFunctions.Domain.Coupons;
+using EcomFunctions.Domain.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace EcomFunctions.App.Coupons;
+
+/// <summary>
+/// Redemption (storefront, function key): validate against a cart → reserve for an order (idempotent per order id) →
+/// confirm on payment or release on cancel; lapsed reservations are swept by a timer and return the coupon.
+/// </summary>
+public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILogger<CouponRedemptionFunctions> logger)
+{
+    /// <summary>The discount of each code on the cart, or why it does not apply (200 either way; 400 for bad input).</summary>
+    [Function("ValidateCoupons")]
+    public async Task<IActionResult> Validate(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions/validate")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var input = await request.ReadValidatedAsync<ValidateRequest>(cancellationToken);
+        if (input.Problem is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var cart = input.Value!.Cart.ToCart();
+        if (cart.Problem is { } badCart)
+        {
+            return ApiResult.Problem(badCart, request);
+        }
+
+        return await CouponHttp.GuardAsync(request, async () =>
+            (await redemptions.ValidateAsync(input.Value.MemberId, input.Value.Codes, cart.Value!, cancellationToken))
+                .ToApiResult(request, e => ApiResult.Ok(EvaluationResponse.From(e))));
+    }
+
+    /// <summary>Reserves the order's coupons, all or nothing; the same order id again returns the same reservation.</summary>
+    [Function("ReserveCoupons")]
+    public async Task<IActionResult> Reserve(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var input = await request.ReadValidatedAsync<ReserveRequest>(cancellationToken);
+        if (input.Problem is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var cart = input.Value!.Cart.ToCart();
+        if (cart.Problem is { } badCart)
+        {
+            return ApiResult.Problem(badCart, request);
+        }
+
+        return await CouponHttp.GuardAsync(request, async () =>
+            (await redemptions.ReserveAsync(input.Value.MemberId, input.Value.OrderId, input.Value.Codes, cart.Value!, cancellationToken))
+                .ToApiResult(request, r => ApiResult.Ok(ReservationResponse.From(r))));
+    }
+
+    [Function("ConfirmCouponRedemption")]
+    public Task<IActionResult> Confirm(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions/{orderId}/confirm")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        RespondAsync(request, async () => (await redemptions.ConfirmAsync(orderId, cancellationToken)).ToApiResult(request, r => ApiResult.Ok(RedemptionResponse.From(r))));
+
+    [Function("ReleaseCouponReservation")]
+    public Task<IActionResult> Release(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions/{orderId}/release")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        RespondAsync(request, async () => (await redemptions.ReleaseAsync(orderId, cancellationToken)).ToApiResult(request, r => ApiResult.Ok(r)));
+
+    /// <summary>
+    /// Every minute: reservations that lapsed (CouponOptions.ReservationExpiry after they were made) go back to the
+    /// wallet with CouponReleased. The rules already treat a lapsed reservation as released, so a late sweep delays
+    /// only the wallet view and the event, never a redemption.
+    /// </summary>
+    [Function("ExpireCouponReservations")]
+    public async Task Expire([TimerTrigger("0 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var released = await redemptions.ExpireReservationsAsync(cancellationToken);
+        if (released > 0)
+        {
+            logger.LogInformation("Released {Count} lapsed coupon reservation(s).", released);
+        }
+    }
+
+    private static async Task<IActionResult> RespondAsync(HttpRequest request, Func<Task<ApiResult>> operation) =>
+        await CouponHttp.GuardAsync(request, operation);
+}
