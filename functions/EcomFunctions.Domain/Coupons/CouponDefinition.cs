@@ -96,6 +96,12 @@ public sealed class CouponDefinition
 
     public string? CampaignId => Terms.CampaignId;
 
+    /// <summary>
+    /// Every member gets the same benefit whatever their tier (one benefit, from Regular up): the tier only matters to
+    /// know the member exists, which lets the claim path look the member up after securing a unit, not before.
+    /// </summary>
+    public bool IsTierIndependent => benefitsByTier.Length == 1 && benefitsByTier[0].Tier == MemberTier.Regular;
+
     /// <summary>The lowest tier that may receive this coupon (the lowest tier with a benefit).</summary>
     public MemberTier MinimumTier => benefitsByTier[0].Tier;
 

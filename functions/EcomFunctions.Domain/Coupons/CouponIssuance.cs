@@ -102,8 +102,20 @@ public sealed class CouponIssuer(
             return CouponProblems.For(early, refusedEarly.Detail);
         }
 
-        var tier = await tiers.GetTierAsync(memberId, cancellationToken);
-        var decision = ClaimPolicy.Decide(definition, tier, campaign, now, state.Counters);
+        // A tier-independent definition gives every member the same coupon: the member is looked up only once a unit is
+        // secured (MemberCheck), so a flash sale's losers cost no member read. Otherwise the tier decides the benefit first.
+        Func<CancellationToken, Task<ClaimRefusal?>>? memberCheck = null;
+        ClaimDecision decision;
+        if (definition.IsTierIndependent)
+        {
+            decision = ClaimPolicy.Decide(definition, MemberTier.Regular, campaign, now, state.Counters);
+            memberCheck = async ct => await tiers.GetTierAsync(memberId, ct) is null ? ClaimRefusal.MemberNotFound : null;
+        }
+        else
+        {
+            decision = ClaimPolicy.Decide(definition, await tiers.GetTierAsync(memberId, cancellationToken), campaign, now, state.Counters);
+        }
+
         if (decision.Plan is not { } plan)
         {
             return CouponProblems.For(decision.Refusal!.Value, decision.Detail);
@@ -114,7 +126,7 @@ public sealed class CouponIssuer(
         for (var attempt = 0; attempt < options.MaxCodeAttempts; attempt++)
         {
             var coupon = Coupon.Issue(couponId, codes.Generate(), definition, memberId, plan, now, source, grantReason, issueKey: issueKey);
-            var request = new IssueRequest(issueKey, coupon, plan.LocalDay, definition.Terms.PerMemberLimit, seed, CouponIssued.Create(coupon), state.Counters.MemberIssued);
+            var request = new IssueRequest(issueKey, coupon, plan.LocalDay, definition.Terms.PerMemberLimit, seed, CouponIssued.Create(coupon), state.Counters.MemberIssued, memberCheck);
             var outcome = await inventory.TryIssueAsync(request, cancellationToken);
             switch (outcome.Status)
             {
@@ -150,6 +162,7 @@ public sealed class CouponIssuer(
         ClaimRefusal.BudgetExhausted => "The coupon budget is used up.",
         ClaimRefusal.DailyLimitReached => "Today's coupons are gone; try again tomorrow.",
         ClaimRefusal.MemberLimitReached => "The member already holds the maximum number of these coupons.",
+        ClaimRefusal.MemberNotFound => "No such member.",
         _ => refusal.ToString(),
     };
 }

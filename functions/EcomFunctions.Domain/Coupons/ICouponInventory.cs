@@ -99,7 +99,20 @@ public sealed record InventoryRelease(int ReleasedNow, InventorySummary Summary)
 /// <param name="ShardSeed">Seed of the shard probe order (<see cref="CouponKeys.ShardSeed"/>: stable per issue key).</param>
 /// <param name="IssuedEvent">The CouponIssued event to write to the outbox with the coupon.</param>
 /// <param name="SlotHint">The member's coupon count as last seen: the first slot worth trying.</param>
-public sealed record IssueRequest(string IssueKey, Coupon Coupon, DateOnly LocalDay, int PerMemberLimit, int ShardSeed, DomainEvent IssuedEvent, int SlotHint = 0);
+/// <param name="MemberCheck">
+/// When given, asked once a unit is secured and before the coupon is written: a refusal gives the unit back and is the
+/// outcome. Used for definitions whose benefit does not depend on the tier, so that in a flash sale only the members who
+/// secured a unit are looked up (everybody else hears "sold out" without a member read).
+/// </param>
+public sealed record IssueRequest(
+    string IssueKey,
+    Coupon Coupon,
+    DateOnly LocalDay,
+    int PerMemberLimit,
+    int ShardSeed,
+    DomainEvent IssuedEvent,
+    int SlotHint = 0,
+    Func<CancellationToken, Task<ClaimRefusal?>>? MemberCheck = null);
 
 /// <summary>How <see cref="ICouponInventory.TryIssueAsync"/> ended.</summary>
 public enum IssueStatus

@@ -142,6 +142,12 @@ public sealed class TableCouponInventory : ICouponInventory, IDisposable
         }
 
         var shard = taken.Shard;
+        if (request.MemberCheck is { } check && await check(cancellationToken) is { } notMember)
+        {
+            await GiveBackAsync(coupon, request.LocalDay, shard);
+            return IssueOutcome.Refused(notMember);
+        }
+
         var slot = Math.Max(0, request.SlotHint);
         for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
         {

@@ -222,6 +222,9 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
     public async Task<IssueOutcome> TryIssueAsync(IssueRequest request, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        // The member check happens after a unit is secured in the Table adapter; here, before taking it, which is the
+        // same outcome for a store that does everything under one lock.
+        var notMember = request.MemberCheck is { } check ? await check(cancellationToken) : null;
         lock (gate)
         {
             IssueCalls++;
@@ -257,6 +260,11 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
             }
 
             var refusals = new List<ShardTakeOutcome>();
+            if (notMember is { } refusedMember && definitionShards.Any(s => s.TryTake(coupon.FaceValue, request.LocalDay).Taken))
+            {
+                return IssueOutcome.Refused(refusedMember);
+            }
+
             var taken = false;
             foreach (var index in InventoryPlan.ProbeOrder(request.ShardSeed, definitionShards.Length))
             {
