@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Reviews;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +14,7 @@ public static class EcomFunctionsServices
     public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatform(configuration);
+        services.AddReviews(configuration);
         services.AddCoupons(configuration);
         return services;
     }

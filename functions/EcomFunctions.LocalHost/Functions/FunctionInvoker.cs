@@ -50,7 +50,7 @@ public sealed class FunctionInvoker(IServiceProvider services, ILoggerFactory lo
         ArgumentNullException.ThrowIfNull(function);
         foreach (var parameter in function.Method.GetParameters())
         {
-            if (parameter == function.TriggerParameter || IsWellKnown(parameter.ParameterType) ||
+            if (parameter.Position == function.TriggerParameter.Position || IsWellKnown(parameter.ParameterType) ||
                 parameter.GetCustomAttribute<DurableClientAttribute>() is not null)
             {
                 continue;
@@ -130,7 +130,7 @@ public sealed class FunctionInvoker(IServiceProvider services, ILoggerFactory lo
     private object? Bind(FunctionDescriptor function, ParameterInfo parameter, InvocationInput input, FunctionContext context, IServiceProvider scoped, CancellationToken cancellationToken)
     {
         var type = parameter.ParameterType;
-        if (parameter == function.TriggerParameter)
+        if (parameter.Position == function.TriggerParameter.Position)
         {
             return function.Trigger switch
             {
