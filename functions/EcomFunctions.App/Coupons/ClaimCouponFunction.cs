@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,13 @@ namespace EcomFunctions.App.Coupons;
 public sealed class ClaimCouponFunction(CouponClaims claims)
 {
     [Function("ClaimCoupon")]
+    [ApiSummary("A shopper claims a coupon (Idempotency-Key required): 201 coupon; 410 sold out; 409 member or daily limit; 403 tier; 423 campaign not live; 404.")]
+    [RequestBody(typeof(ClaimRequest))]
+    [ProducesResponseType(typeof(CouponResponse), StatusCodes.Status201Created)]
+    [ProducesResponseType(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status410Gone)]
+    [ProducesResponseType(StatusCodes.Status423Locked)]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/{definitionId}/claim")] HttpRequest request,
         string definitionId,
@@ -54,6 +62,9 @@ public sealed class ClaimCouponFunction(CouponClaims claims)
 public sealed class CouponWalletFunction(CouponWallets wallets)
 {
     [Function("GetMemberCoupons")]
+    [ApiSummary("The member's wallet: coupons with state and expiry, soonest expiry first.")]
+    [QueryParameter("history", typeof(bool), "false lists only usable coupons (default true: every coupon).")]
+    [ProducesResponseType(typeof(WalletResponse), StatusCodes.Status200OK)]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "members/{memberId}/coupons")] HttpRequest request,
         string memberId,

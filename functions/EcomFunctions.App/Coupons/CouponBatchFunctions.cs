@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage;
@@ -26,6 +27,11 @@ public sealed class CouponBatchFunctions(
 
     /// <summary>Idempotency-Key is required: it names the batch, so a retried POST re-enqueues only the chunks not yet generated.</summary>
     [Function("RequestCouponBatch")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Requests a batch of bearer codes (count up to 100 000, optional prefix; Idempotency-Key required): 202 with the batch id, generated in packed chunks by a queue function.")]
+    [RequestBody(typeof(BatchRequest))]
+    [ProducesResponseType(typeof(BatchResponse), StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status410Gone)]
     public async Task<IActionResult> Request(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "coupons/{definitionId}/batches")] HttpRequest request,
         string definitionId,
@@ -64,6 +70,9 @@ public sealed class CouponBatchFunctions(
     }
 
     [Function("GetCouponBatch")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("A batch's progress (codes generated of the count).")]
+    [ProducesResponseType(typeof(BatchResponse), StatusCodes.Status200OK)]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "coupons/{definitionId}/batches/{batchId}")] HttpRequest request,
         string definitionId,
@@ -84,6 +93,10 @@ public sealed class CouponBatchFunctions(
 
     /// <summary>The codes of a completed batch (409 before): position, code, display form, value, validity.</summary>
     [Function("DownloadCouponBatchCodes")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("The codes of a completed batch as CSV (409 until completed).")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Codes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "coupons/{definitionId}/batches/{batchId}/codes.csv")] HttpRequest request,
         string definitionId,

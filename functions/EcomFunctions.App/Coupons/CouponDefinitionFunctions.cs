@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage.Coupons;
@@ -17,6 +18,11 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
     private const string Definitions = "coupons/definitions";
 
     [Function("CreateCouponDefinition")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Creates a Draft coupon definition (kind, tier benefits, validity, quantity, limits, budget, stacking group, optional campaign link); optional Idempotency-Key.")]
+    [RequestBody(typeof(TermsRecord))]
+    [ProducesResponseType(typeof(DefinitionResponse), StatusCodes.Status201Created)]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Definitions)] HttpRequest request,
         CancellationToken cancellationToken)
@@ -47,6 +53,10 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
     }
 
     [Function("GetCouponDefinition")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("A coupon definition with its inventory (allocated, issued, remaining, released); the ETag is its version.")]
+    [ProducesResponseType(typeof(DefinitionResponse), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Definitions + "/{definitionId}")] HttpRequest request,
         string definitionId,
@@ -71,6 +81,12 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
     }
 
     [Function("ListCouponDefinitions")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Coupon definitions in id order, optionally of one state, a page at a time.")]
+    [QueryParameter("state", typeof(string), "draft, active, closed or retired.")]
+    [QueryParameter("pageSize", typeof(int), "Definitions per page (1-200, default 50).")]
+    [QueryParameter("continuationToken", typeof(string), "The token of the previous page.")]
+    [ProducesResponseType(typeof(DefinitionPageResponse), StatusCodes.Status200OK)]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Definitions)] HttpRequest request,
         CancellationToken cancellationToken)
@@ -99,6 +115,11 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
         }
 
         var token = request.Query["continuationToken"].ToString();
+        if (token.Length > 1024 || token.Any(char.IsControl))
+        {
+            return ApiResult.Problem(Problem.Validation("continuationToken", "Is not a token this API returned."), request);
+        }
+
         return await CouponHttp.GuardAsync(request, async () =>
         {
             var page = await definitions.ListAsync(state, pageSize.Value, token.Length == 0 ? null : token, cancellationToken);
@@ -110,6 +131,12 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
 
     /// <summary>New terms, under the "update while unused" rule; If-Match makes it conditional (412 when stale).</summary>
     [Function("UpdateCouponDefinition")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Replaces the terms while allowed (a Draft freely; an Active one may be renamed, extended or raised); If-Match with the ETag makes it conditional.")]
+    [RequestBody(typeof(TermsRecord))]
+    [ProducesResponseType(typeof(DefinitionResponse), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Definitions + "/{definitionId}")] HttpRequest request,
         string definitionId,
@@ -143,6 +170,9 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
     }
 
     [Function("ActivateCouponDefinition")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Allocates the sharded inventory and makes the definition Active (claims start); idempotent; optional If-Match.")]
+    [ProducesResponseType(typeof(DefinitionResponse), StatusCodes.Status200OK)]
     public Task<IActionResult> Activate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Definitions + "/{definitionId}/activate")] HttpRequest request,
         string definitionId,
@@ -150,6 +180,9 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
         ChangeAsync(request, definitionId, (version, ct) => definitions.ActivateAsync(definitionId, version, ct), cancellationToken);
 
     [Function("RetireCouponDefinition")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Retires the definition: no more issues, and issued coupons can no longer be redeemed; idempotent; optional If-Match.")]
+    [ProducesResponseType(typeof(DefinitionResponse), StatusCodes.Status200OK)]
     public Task<IActionResult> Retire(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Definitions + "/{definitionId}/retire")] HttpRequest request,
         string definitionId,

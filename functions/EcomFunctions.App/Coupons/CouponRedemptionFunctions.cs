@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +17,9 @@ public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILo
 {
     /// <summary>The discount of each code on the cart, or why it does not apply (200 either way; 400 for bad input).</summary>
     [Function("ValidateCoupons")]
+    [ApiSummary("The discount each code gives on a cart, or why it does not apply; changes nothing.")]
+    [RequestBody(typeof(ValidateRequest))]
+    [ProducesResponseType(typeof(EvaluationResponse), StatusCodes.Status200OK)]
     public async Task<IActionResult> Validate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions/validate")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -39,6 +43,11 @@ public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILo
 
     /// <summary>Reserves the order's coupons, all or nothing; the same order id again returns the same reservation.</summary>
     [Function("ReserveCoupons")]
+    [ApiSummary("Reserves coupons for an unpaid order, all or nothing, idempotent per order id; reservations lapse after 30 minutes by default.")]
+    [RequestBody(typeof(ReserveRequest))]
+    [ProducesResponseType(typeof(ReservationResponse), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
     public async Task<IActionResult> Reserve(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -61,6 +70,9 @@ public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILo
     }
 
     [Function("ConfirmCouponRedemption")]
+    [ApiSummary("Redeems the order's reserved coupons on payment (idempotent); publishes CouponRedeemed.")]
+    [ProducesResponseType(typeof(RedemptionResponse), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public Task<IActionResult> Confirm(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions/{orderId}/confirm")] HttpRequest request,
         string orderId,
@@ -68,6 +80,8 @@ public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILo
         RespondAsync(request, async () => (await redemptions.ConfirmAsync(orderId, cancellationToken)).ToApiResult(request, r => ApiResult.Ok(RedemptionResponse.From(r))));
 
     [Function("ReleaseCouponReservation")]
+    [ApiSummary("Releases the order's reservations (order cancelled): the coupons return to the wallet.")]
+    [ProducesResponseType(typeof(OrderRelease), StatusCodes.Status200OK)]
     public Task<IActionResult> Release(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions/{orderId}/release")] HttpRequest request,
         string orderId,
