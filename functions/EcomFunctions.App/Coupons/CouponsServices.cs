@@ -27,8 +27,8 @@ public static class CouponsServices
     {
         services.AddOptions<CouponOptions>()
             .Bind(configuration.GetSection(CouponOptions.SectionName))
-            .Validate(o => o.Validate().IsEmpty, "Invalid Coupons options: " + CouponOptions.SectionName)
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CouponOptions>, CouponOptionsValidation>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CouponOptions>>().Value);
         services.TryAddSingleton<IRandomSource>(CryptoRandomSource.Instance);
 
@@ -57,5 +57,17 @@ public static class CouponsServices
         services.AddEventSubscription(CampaignEnded, QueueNames.CouponCampaignEvents);
         services.AddEventSubscription(CampaignKilled, QueueNames.CouponCampaignEvents);
         return services;
+    }
+}
+
+/// <summary>Start-up check of section "Coupons": every invalid setting named with the reason.</summary>
+internal sealed class CouponOptionsValidation : IValidateOptions<CouponOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CouponOptions options)
+    {
+        var errors = options.Validate();
+        return errors.IsEmpty
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(errors.ToDictionary().Select(e => $"{CouponOptions.SectionName}:{e.Key}: {string.Join(" ", e.Value)}"));
     }
 }
