@@ -51,7 +51,7 @@ public sealed class ClaimCouponFunction(CouponClaims claims)
             var claimed = await claims.ClaimAsync(definitionId, input.Value!.MemberId, key, cancellationToken);
             return claimed.ToApiResult(request, issued =>
             {
-                var created = ApiResult.Created($"/api/members/{issued.Coupon.MemberId}/coupons", CouponResponse.From(issued.Coupon));
+                var created = ApiResult.Created($"/api/members/{Uri.EscapeDataString(issued.Coupon.MemberId!)}/coupons", CouponResponse.From(issued.Coupon));
                 return issued.Replayed ? created.WithHeader(IdempotentRequests.ReplayedHeader, "true") : created;
             });
         });

@@ -27,8 +27,10 @@ namespace EcomFunctions.Domain.Coupons;
 /// (<see cref="InventoryShard.Return"/>). The key-row insert is the duplicate detector: a second issue under the same
 /// key (a concurrent retry) loses, gives its unit back, and answers with the coupon of the first.</para>
 /// <para><i>Crash safety.</i> Every step is keyed by the issue key (shard receipt, slot, key row), so a retry with the
-/// same key finds what was done and finishes it. A crash between the shard write and the member transaction can leave
-/// a unit taken without a coupon — that under-issues until the receipt is reconciled; it can never over-issue.</para>
+/// same key finds what was done and finishes it: the retry probes the same shards in the same order, reaches the shard
+/// that holds its receipt and uses that unit. A crash between the shard write and the member transaction that is never
+/// retried leaves a unit taken without a coupon — an under-issue of one, never an over-issue; its receipt (coupon id on
+/// the shard, no coupon with that id) is the evidence an audit needs to give it back.</para>
 /// <para><i>Codes.</i> A member's coupon is stored under its code in the member's partition, so a code only has to be
 /// unique among the coupons one member can redeem (their own and the bearer codes); a collision inside the partition
 /// fails the transaction with <see cref="IssueStatus.CodeTaken"/>, the unit is given back and the caller retries with

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Azure.Data.Tables;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Members;
 using EcomFunctions.Domain.Platform;
@@ -209,5 +211,47 @@ public sealed class TableCouponInventoryTests
         Assert.Equal(100, (await coupons.Inventory.GetSummaryAsync(definition.Id, None)).Issued);
         coupons.Lookups.Tiers["m-extra"] = MemberTier.Regular;
         Assert.Equal("sold-out", (await coupons.Claims.ClaimAsync(definition.Id, "m-extra", "k", None)).Problem?.Code);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_crash_between_the_shard_write_and_the_coupon_write_reuses_the_unit_it_took()
+    {
+        using var coupons = new TableCoupons().Members(1);
+        var definition = await coupons.ActiveDefinitionAsync(TableCoupons.Terms(quantity: 100));
+        var key = CouponKeys.ClaimIssueKey("m-0", "k");
+        var couponId = CouponKeys.CouponIdFor(key);
+        // What the interrupted attempt left: the unit taken on the first shard of the key's probe order, with its receipt.
+        var shard = InventoryPlan.ProbeOrder(CouponKeys.ShardSeed(key), 16).First();
+        var partition = string.Create(CultureInfo.InvariantCulture, $"{definition.Id}|{shard:D3}");
+        var table = await coupons.Storage.TableAsync(coupons.Tables.Inventory);
+        var row = (await table.GetEntityAsync<TableEntity>(partition, "shard")).Value;
+        row["Issued"] = row.GetInt32("Issued") + 1;
+        row["MoneyIssued"] = "20";
+        await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, row.ETag),
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(partition, "r|" + couponId)),
+        ]);
+
+        var retried = (await coupons.Claims.ClaimAsync(definition.Id, "m-0", "k", None)).GetValueOrThrow();
+
+        Assert.Equal(couponId, retried.Coupon.Id);
+        Assert.Single(await coupons.StoredCouponsAsync(definition.Id));
+        Assert.Equal(1, (await coupons.Inventory.GetSummaryAsync(definition.Id, None)).Issued);
+    }
+
+    [Fact]
+    public async Task Claims_for_unknown_members_give_their_units_back()
+    {
+        using var coupons = new TableCoupons().Members(1);
+        var definition = await coupons.ActiveDefinitionAsync(TableCoupons.Terms(quantity: 3));
+
+        var ghosts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => coupons.Claims.ClaimAsync(definition.Id, $"ghost-{i}", "k", None))));
+
+        // While ghosts hold the three units for the member check, other ghosts may hear "sold out": never a coupon.
+        Assert.All(ghosts, g => Assert.Contains(g.Problem?.Code, new[] { "member-not-found", "sold-out" }));
+        Assert.Contains(ghosts, g => g.Problem?.Code == "member-not-found");
+        Assert.Equal(0, (await coupons.Inventory.GetSummaryAsync(definition.Id, None)).Issued);
+        Assert.True((await coupons.Claims.ClaimAsync(definition.Id, "m-0", "k", None)).IsSuccess);
     }
 }
