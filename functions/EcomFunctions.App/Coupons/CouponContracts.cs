@@ -161,15 +161,21 @@ public sealed record CartRequest(decimal? Total = null, IReadOnlyList<CartItemRe
         Cart.Create(Total, Items?.Select(i => i is null ? null! : new CartItem(i.Sku, i.Category, i.UnitPrice, i.Quantity)).ToList(), ShippingFee);
 }
 
+/// <summary>A redemption request that carries a cart.</summary>
+public interface ICartRequest
+{
+    CartRequest Cart { get; }
+}
+
 /// <summary>POST /api/coupons/redemptions/validate.</summary>
-public sealed record ValidateRequest([property: Required] string MemberId, [property: Required] IReadOnlyList<string> Codes, [property: Required] CartRequest Cart);
+public sealed record ValidateRequest([property: Required] string MemberId, [property: Required] IReadOnlyList<string> Codes, [property: Required] CartRequest Cart) : ICartRequest;
 
 /// <summary>POST /api/coupons/redemptions: reserve for an order (idempotent per order id).</summary>
 public sealed record ReserveRequest(
     [property: Required] string MemberId,
     [property: Required] string OrderId,
     [property: Required] IReadOnlyList<string> Codes,
-    [property: Required] CartRequest Cart);
+    [property: Required] CartRequest Cart) : ICartRequest;
 
 public sealed record CouponApplicationResponse(string Code, string? CouponId, bool Applies, decimal Discount, bool OnShipping, RedemptionRefusal? Refusal, string? Detail);
 

@@ -32,16 +32,10 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
             return ApiResult.Problem(denied, request);
         }
 
-        var input = await request.ReadValidatedAsync<TermsRecord>(cancellationToken);
-        if (input.Problem is { } invalid)
+        var terms = await ReadTermsAsync(request, cancellationToken);
+        if (terms.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
-        }
-
-        var terms = input.Value!.ToTerms();
-        if (terms.Problem is { } shape)
-        {
-            return ApiResult.Problem(shape, request);
         }
 
         // A retried POST with the same Idempotency-Key answers with the definition it created the first time.
@@ -153,16 +147,10 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
             return ApiResult.Problem(unmatched, request);
         }
 
-        var input = await request.ReadValidatedAsync<TermsRecord>(cancellationToken);
-        if (input.Problem is { } invalid)
+        var terms = await ReadTermsAsync(request, cancellationToken);
+        if (terms.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
-        }
-
-        var terms = input.Value!.ToTerms();
-        if (terms.Problem is { } shape)
-        {
-            return ApiResult.Problem(shape, request);
         }
 
         return await CouponHttp.GuardAsync(request, async () =>
@@ -207,6 +195,13 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
         }
 
         return await CouponHttp.GuardAsync(request, async () => Respond(request, await change(ifMatch.Value, cancellationToken)));
+    }
+
+    /// <summary>The terms in the body: JSON shape errors, then the parts a benefit or validity cannot be built without (400).</summary>
+    private static async Task<Result<CouponTerms>> ReadTermsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var input = await request.ReadValidatedAsync<TermsRecord>(cancellationToken);
+        return input.Problem is { } invalid ? invalid : input.Value!.ToTerms();
     }
 
     private static ApiResult Respond(HttpRequest request, Result<Versioned<CouponDefinition>> result) =>

@@ -24,20 +24,15 @@ public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILo
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions/validate")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var input = await request.ReadValidatedAsync<ValidateRequest>(cancellationToken);
-        if (input.Problem is { } invalid)
+        var read = await ReadWithCartAsync<ValidateRequest>(request, cancellationToken);
+        if (read.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var cart = input.Value!.Cart.ToCart();
-        if (cart.Problem is { } badCart)
-        {
-            return ApiResult.Problem(badCart, request);
-        }
-
+        var (input, cart) = read.Value;
         return await CouponHttp.GuardAsync(request, async () =>
-            (await redemptions.ValidateAsync(input.Value.MemberId, input.Value.Codes, cart.Value!, cancellationToken))
+            (await redemptions.ValidateAsync(input.MemberId, input.Codes, cart, cancellationToken))
                 .ToApiResult(request, e => ApiResult.Ok(EvaluationResponse.From(e))));
     }
 
@@ -52,20 +47,15 @@ public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILo
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "coupons/redemptions")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var input = await request.ReadValidatedAsync<ReserveRequest>(cancellationToken);
-        if (input.Problem is { } invalid)
+        var read = await ReadWithCartAsync<ReserveRequest>(request, cancellationToken);
+        if (read.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var cart = input.Value!.Cart.ToCart();
-        if (cart.Problem is { } badCart)
-        {
-            return ApiResult.Problem(badCart, request);
-        }
-
+        var (input, cart) = read.Value;
         return await CouponHttp.GuardAsync(request, async () =>
-            (await redemptions.ReserveAsync(input.Value.MemberId, input.Value.OrderId, input.Value.Codes, cart.Value!, cancellationToken))
+            (await redemptions.ReserveAsync(input.MemberId, input.OrderId, input.Codes, cart, cancellationToken))
                 .ToApiResult(request, r => ApiResult.Ok(ReservationResponse.From(r))));
     }
 
@@ -101,6 +91,19 @@ public sealed class CouponRedemptionFunctions(CouponRedemptions redemptions, ILo
         {
             logger.LogInformation("Released {Count} lapsed coupon reservation(s).", released);
         }
+    }
+
+    /// <summary>The body and the cart it carries, or the first problem with either (400 with field errors).</summary>
+    private static async Task<Result<(T Input, Cart Cart)>> ReadWithCartAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class, ICartRequest
+    {
+        var input = await request.ReadValidatedAsync<T>(cancellationToken);
+        if (input.Problem is { } invalid)
+        {
+            return invalid;
+        }
+
+        var cart = input.Value!.Cart.ToCart();
+        return cart.Problem is { } badCart ? badCart : (input.Value, cart.Value!);
     }
 
     private static async Task<IActionResult> RespondAsync(HttpRequest request, Func<Task<ApiResult>> operation) =>
