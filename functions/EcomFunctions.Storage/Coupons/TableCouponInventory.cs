@@ -181,6 +181,9 @@ public sealed class TableCouponInventory : ICouponInventory, IDisposable
             ];
             try
             {
+                // Any failure other than the conflicts below leaves the unit taken on purpose: the write may have happened
+                // (a timeout is ambiguous), and giving the unit back could then over-issue. A retry with the same key
+                // finds its receipt and resumes.
                 await coupons.SubmitTransactionAsync(actions, CancellationToken.None);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict && ex.FailedTransactionActionIndex == 0)
