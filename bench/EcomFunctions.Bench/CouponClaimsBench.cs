@@ -34,14 +34,14 @@ public sealed class CouponClaimsBench : IBenchScenario
 
     /// <summary>
     /// Options: <c>--shoppers N</c> (1 000), <c>--coupons N</c> (200), <c>--raw-inserts N</c> (4 000 per raw measurement),
-    /// <c>--rounds N</c> (3).
+    /// <c>--rounds N</c> (5).
     /// </summary>
     public async Task<Dictionary<string, object?>> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var shoppers = IntOption(args, "--shoppers") ?? 1000;
         var coupons = IntOption(args, "--coupons") ?? 200;
         var rawInserts = IntOption(args, "--raw-inserts") ?? 4000;
-        var roundCount = IntOption(args, "--rounds") ?? 3;
+        var roundCount = IntOption(args, "--rounds") ?? 5;
 
         using var azurite = AzuriteProcess.Start(persistenceFolder: null);
         var settings = new Dictionary<string, string?>(LocalHostFixture.Settings())
