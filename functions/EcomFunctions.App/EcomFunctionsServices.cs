@@ -17,6 +17,7 @@ public static class EcomFunctionsServices
         services.AddPlatform(configuration);
         services.AddMembers(configuration);
         services.AddReviews(configuration);
+        services.AddCoupons(configuration);
         return services;
     }
 }

@@ -13,7 +13,11 @@ namespace EcomFunctions.Domain.Coupons;
 /// <param name="MemberIssued">Coupons of this definition the member holds through claims and grants.</param>
 /// <param name="IssuedToday">Coupons issued to members on the current store-local day.</param>
 /// <param name="MoneyIssued">Summed face value of the coupons issued.</param>
-public sealed record ClaimCounters(int IssuedTotal, int MemberIssued, int IssuedToday, decimal MoneyIssued)
+/// <param name="Exhausted">
+/// Every inventory shard was seen empty recently: nothing can be issued to anyone, whatever the tier. Lets the
+/// sold-out path answer without looking the member up.
+/// </param>
+public sealed record ClaimCounters(int IssuedTotal, int MemberIssued, int IssuedToday, decimal MoneyIssued, bool Exhausted = false)
 {
     public static ClaimCounters None { get; } = new(0, 0, 0, 0m);
 }
@@ -36,9 +40,12 @@ public sealed record ClaimDecision(CouponIssuePlan? Plan, ClaimRefusal? Refusal,
 
 /// <summary>
 /// The claim rules as a pure function (claims and grants share them). Order of checks, most general first:
-/// definition state → validity → campaign → tier → per-member limit → quantity → budget → daily limit. The order
-/// makes the answer the most useful one: a member who already holds the coupon hears "member limit" rather than
-/// "sold out", and nobody is told "try tomorrow" (daily limit) when the coupon is sold out for good.
+/// definition state → validity → campaign → per-member limit → inventory exhausted → tier → quantity → budget →
+/// daily limit. The order makes the answer the most useful one: a member who already holds the coupon hears "member
+/// limit" rather than "sold out", and nobody is told "try tomorrow" (daily limit) when the coupon is sold out for
+/// good. Everything before the tier is decided by <see cref="DecideBeforeMember"/> without the member's tier, so
+/// the flash-sale path (sold out for everybody) never waits for a member lookup: once nothing is left, "sold out"
+/// is the answer for every tier, eligible or not.
 /// </summary>
 public static class ClaimPolicy
 {
@@ -60,14 +67,9 @@ public static class ClaimPolicy
             return ClaimDecision.Refuse(ClaimRefusal.DefinitionNotFound, "No such coupon definition.");
         }
 
-        if (DecideStatic(definition, now) is { } refused)
+        if (DecideBeforeMember(definition, campaign, now, counters) is { } early)
         {
-            return refused;
-        }
-
-        if (definition.CampaignId is { } campaignId && campaign is not CampaignLiveness.Live)
-        {
-            return ClaimDecision.Refuse(ClaimRefusal.CampaignNotLive, $"Campaign {campaignId} is {campaign ?? CampaignLiveness.NotLive}.");
+            return early;
         }
 
         if (tier is not { } memberTier)
@@ -81,11 +83,6 @@ public static class ClaimPolicy
         }
 
         var terms = definition.Terms;
-        if (counters.MemberIssued >= terms.PerMemberLimit)
-        {
-            return ClaimDecision.Refuse(ClaimRefusal.MemberLimitReached, $"At most {terms.PerMemberLimit} per member.");
-        }
-
         if (counters.IssuedTotal >= terms.TotalQuantity)
         {
             return ClaimDecision.Refuse(ClaimRefusal.SoldOut, "All coupons have been issued.");
@@ -107,11 +104,47 @@ public static class ClaimPolicy
         return ClaimDecision.Issue(new(memberTier, benefit, definition.WindowForIssue(now), definition.LocalDay(now)));
     }
 
+    /// <summary>
+    /// The refusals that do not depend on who the member is (state, validity, campaign, the member's count, an
+    /// exhausted inventory), or null when the member's tier decides the rest.
+    /// </summary>
+    public static ClaimDecision? DecideBeforeMember(CouponDefinition definition, CampaignLiveness? campaign, DateTimeOffset now, ClaimCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(counters);
+        if (DecideStatic(definition, now) is { } refused)
+        {
+            return refused;
+        }
+
+        if (definition.CampaignId is { } campaignId && campaign is not CampaignLiveness.Live)
+        {
+            return ClaimDecision.Refuse(ClaimRefusal.CampaignNotLive, $"Campaign {campaignId} is {campaign ?? CampaignLiveness.NotLive}.");
+        }
+
+        var terms = definition.Terms;
+        if (counters.MemberIssued >= terms.PerMemberLimit)
+        {
+            return ClaimDecision.Refuse(ClaimRefusal.MemberLimitReached, $"At most {terms.PerMemberLimit} per member.");
+        }
+
+        if (!counters.Exhausted)
+        {
+            return null;
+        }
+
+        // Nothing left: name the limit that bound it (a budget converted into a quantity empties the shards too).
+        return terms.BudgetCap is { } cap && counters.MoneyIssued + definition.FaceValues[0] > cap
+            ? ClaimDecision.Refuse(ClaimRefusal.BudgetExhausted, "The coupon budget is used up.")
+            : ClaimDecision.Refuse(ClaimRefusal.SoldOut, "All coupons have been issued.");
+    }
+
     /// <summary>The state and validity checks alone (shared with bulk batches, which have no member).</summary>
     internal static ClaimDecision? DecideStatic(CouponDefinition definition, DateTimeOffset now) => definition.State switch
     {
         CouponDefinitionState.Draft => ClaimDecision.Refuse(ClaimRefusal.NotActive, "The coupon is not active yet."),
         CouponDefinitionState.Retired => ClaimDecision.Refuse(ClaimRefusal.Retired, "The coupon has been withdrawn."),
+        CouponDefinitionState.Closed => ClaimDecision.Refuse(ClaimRefusal.ClaimsClosed, $"Claims are closed: {definition.ClosedReason}."),
         _ when definition.HasValidityEnded(now) => ClaimDecision.Refuse(ClaimRefusal.Expired, "The coupon's validity has ended."),
         _ => null,
     };

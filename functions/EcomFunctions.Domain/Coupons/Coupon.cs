@@ -79,6 +79,9 @@ public sealed record Coupon
 
     public string? BatchId { get; init; }
 
+    /// <summary>The coupon's position in its bulk batch (bearer coupons only).</summary>
+    public int? BatchPosition { get; init; }
+
     public string? CampaignId { get; init; }
 
     /// <summary>The idempotency key it was issued under (claims and grants).</summary>

@@ -21,10 +21,18 @@ public enum CouponBatchState
 /// <summary>One packed unit of work: generate <see cref="Count"/> codes at positions [FirstPosition, FirstPosition+Count).</summary>
 public sealed record CouponBatchChunk(string BatchId, int Index, int FirstPosition, int Count);
 
+/// <summary>One code of a completed batch, as the CSV download lists it.</summary>
+public sealed record BatchCode(int Position, string CouponId, string Code);
+
+/// <summary>A generated chunk: its index and the positions whose first code collided (position → attempt used).</summary>
+public sealed record GeneratedChunk(int Index, IReadOnlyDictionary<int, int> Attempts);
+
 /// <summary>
 /// A bulk batch of bearer codes (DESIGN §6 "bulk codes"). The whole batch reserves its inventory up front (all or
 /// nothing), then chunks of <see cref="CodesPerChunk"/> codes travel in one queue message each (DESIGN §9: packed
-/// messages), and each chunk is generated idempotently (coupon ids are fixed per position).
+/// messages), and each chunk is generated idempotently: coupon ids are fixed per position and codes are derived from
+/// the batch's <see cref="CodeSecret"/> per position (<see cref="CouponCodeGenerator.Derive"/>), so a duplicate chunk
+/// message produces the very same coupons.
 /// </summary>
 public sealed record CouponBatch
 {
@@ -50,9 +58,15 @@ public sealed record CouponBatch
 
     public required DateTimeOffset ValidUntil { get; init; }
 
+    /// <summary>Random key (Base64, 32 bytes) the batch's codes are derived from. A secret: never shown or logged.</summary>
+    public required string CodeSecret { get; init; }
+
+    /// <summary>Random characters per code, fixed at request time so later option changes cannot alter the batch's codes.</summary>
+    public required int CodeLength { get; init; }
+
     public CouponBatchState State { get; init; } = CouponBatchState.Requested;
 
-    /// <summary>Indexes of generated chunks, ascending.</summary>
+    /// <summary>Indexes of generated chunks, ascending (storage records them per chunk; see <see cref="WithGeneratedChunks"/>).</summary>
     public IReadOnlyList<int> CompletedChunks { get; init; } = [];
 
     public DateTimeOffset? CompletedAt { get; init; }
@@ -70,8 +84,9 @@ public sealed record CouponBatch
     /// A new batch for an Active definition, or the problem: invalid count or prefix (400), or the definition's
     /// state (404/409/410 as for claims).
     /// </summary>
-    public static Result<CouponBatch> Request(string batchId, CouponDefinition definition, int count, string? prefix, DateTimeOffset now, CouponOptions options)
+    public static Result<CouponBatch> Request(string batchId, CouponDefinition definition, int count, string? prefix, DateTimeOffset now, CouponOptions options, string codeSecret)
     {
+        ArgumentException.ThrowIfNullOrEmpty(codeSecret);
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
         var errors = new FieldErrors();
@@ -111,6 +126,8 @@ public sealed record CouponBatch
             Benefit = definition.BenefitFor(definition.MinimumTier)!,
             ValidFrom = window.ValidFrom,
             ValidUntil = window.ValidUntil,
+            CodeSecret = codeSecret,
+            CodeLength = options.CodeLength,
         };
     }
 
@@ -129,20 +146,44 @@ public sealed record CouponBatch
     public CouponBatch Reject(ClaimRefusal refusal) =>
         State == CouponBatchState.Requested ? this with { State = CouponBatchState.Rejected, Refusal = refusal } : this;
 
-    /// <summary>Records a generated chunk; the batch completes with the last one. Idempotent per chunk.</summary>
+    /// <summary>The batch with the chunks storage recorded as generated.</summary>
+    public CouponBatch WithGeneratedChunks(IEnumerable<int> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        return this with { CompletedChunks = [.. indexes.Where(i => i >= 0 && i < ChunkCount).Distinct().Order()] };
+    }
+
+    /// <summary>Generating → Completed once every chunk is generated; unchanged otherwise (idempotent).</summary>
+    public CouponBatch Complete(DateTimeOffset now) =>
+        State == CouponBatchState.Generating && CompletedChunks.Count == ChunkCount
+            ? this with { State = CouponBatchState.Completed, CompletedAt = now }
+            : this;
+
+    /// <summary>Records a generated chunk and completes the batch with the last one. Idempotent per chunk.</summary>
     public CouponBatch CompleteChunk(int index, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ChunkCount);
-        if (State != CouponBatchState.Generating || CompletedChunks.Contains(index))
-        {
-            return this;
-        }
+        return State != CouponBatchState.Generating || CompletedChunks.Contains(index)
+            ? this
+            : WithGeneratedChunks(CompletedChunks.Append(index)).Complete(now);
+    }
 
-        var chunks = CompletedChunks.Append(index).Order().ToArray();
-        return chunks.Length == ChunkCount
-            ? this with { CompletedChunks = chunks, State = CouponBatchState.Completed, CompletedAt = now }
-            : this with { CompletedChunks = chunks };
+    /// <summary>The code of a position; <paramref name="attempt"/> &gt; 0 after the earlier ones collided.</summary>
+    public CouponCode CodeAt(int position, int attempt = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(position, Count);
+        return CouponCodeGenerator.Derive(Prefix, Convert.FromBase64String(CodeSecret), CodeLength, position, attempt);
+    }
+
+    /// <summary>The chunk a position belongs to.</summary>
+    public CouponBatchChunk ChunkOf(int position)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(position, Count);
+        var index = position / CodesPerChunk;
+        return new CouponBatchChunk(Id, index, index * CodesPerChunk, ChunkSize(index));
     }
 
     /// <summary>The bearer coupon at one position of a chunk.</summary>
@@ -162,6 +203,7 @@ public sealed record CouponBatch
             IssuedAt = RequestedAt,
             Source = IssueSource.Batch,
             BatchId = Id,
+            BatchPosition = position,
             CampaignId = CampaignId,
         };
     }

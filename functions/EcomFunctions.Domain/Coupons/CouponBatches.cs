@@ -23,9 +23,7 @@ public sealed class CouponBatches(
     TimeProvider time,
     CouponOptions options)
 {
-    public const int MaxPageSize = 5000;
-
-    private readonly CouponCodeGenerator codes = new(random, options);
+    private const int CodeSecretBytes = 32;
 
     /// <summary>
     /// Requests a batch (202 in the App). Idempotent per (definition, <paramref name="requestId"/>): a retry returns
@@ -53,7 +51,9 @@ public sealed class CouponBatches(
                 return CouponProblems.For(ClaimRefusal.DefinitionNotFound, $"No coupon definition {definitionId}.");
             }
 
-            var requested = CouponBatch.Request(batchId, definition, count, prefix, time.GetUtcNow(), options);
+            var secret = new byte[CodeSecretBytes];
+            random.Fill(secret);
+            var requested = CouponBatch.Request(batchId, definition, count, prefix, time.GetUtcNow(), options, Convert.ToBase64String(secret));
             if (requested.Problem is { } refused)
             {
                 return refused;
@@ -93,9 +93,9 @@ public sealed class CouponBatches(
     }
 
     /// <summary>
-    /// Generates one chunk's codes (the queue function's work). Idempotent: a duplicate message inserts nothing
-    /// twice (ids are fixed per position) and a completed chunk is a no-op. Colliding codes are regenerated; the
-    /// last chunk completes the batch and writes CouponBatchCompleted to the outbox.
+    /// Generates one chunk's codes (the queue function's work). Idempotent: a duplicate message derives the same codes
+    /// for the same positions and inserts nothing twice; a completed chunk is a no-op. Colliding codes move to the next
+    /// attempt; the last chunk completes the batch and writes CouponBatchCompleted to the outbox.
     /// </summary>
     public async Task<Result<CouponBatch>> GenerateChunkAsync(CouponBatchChunk chunk, CancellationToken cancellationToken)
     {
@@ -106,13 +106,12 @@ public sealed class CouponBatches(
         }
 
         var batch = stored.Value;
-        var expected = batch.Chunks().ElementAtOrDefault(chunk.Index);
-        if (expected is null || expected != chunk)
+        if (chunk.Index < 0 || chunk.Index >= batch.ChunkCount || batch.ChunkOf(chunk.FirstPosition) != chunk)
         {
             return Problem.Validation("chunk", $"Chunk {chunk.Index} does not match batch {batch.Id}.");
         }
 
-        if (batch.State == CouponBatchState.Completed || batch.CompletedChunks.Contains(chunk.Index))
+        if (batch.State == CouponBatchState.Completed)
         {
             return batch;
         }
@@ -122,23 +121,31 @@ public sealed class CouponBatches(
             return Problem.Conflict("batch-not-generating", $"Batch {batch.Id} is {batch.State}.");
         }
 
-        var pending = Enumerable.Range(chunk.FirstPosition, chunk.Count)
-            .Select(p => batch.CouponAt(chunk, p, codes.Generate(batch.Prefix)))
-            .ToList();
-        var positions = Enumerable.Range(chunk.FirstPosition, chunk.Count)
-            .ToDictionary(p => CouponKeys.BatchCouponId(batch.Id, chunk.Index, p));
-        for (var attempt = 0; pending.Count > 0; attempt++)
+        if (!batch.CompletedChunks.Contains(chunk.Index))
         {
-            if (attempt == options.MaxCodeAttempts)
+            var attempts = new Dictionary<int, int>();
+            var positions = Enumerable.Range(chunk.FirstPosition, chunk.Count).ToDictionary(p => CouponKeys.BatchCouponId(batch.Id, chunk.Index, p));
+            var pending = positions.Values.Select(p => batch.CouponAt(chunk, p, batch.CodeAt(p))).ToList();
+            for (var attempt = 1; pending.Count > 0; attempt++)
             {
-                return Problem.Unavailable($"Could not find free codes for {pending.Count} coupons of batch {batch.Id}; retry.");
+                if (attempt > options.MaxCodeAttempts)
+                {
+                    return Problem.Unavailable($"Could not find free codes for {pending.Count} coupons of batch {batch.Id}; retry.");
+                }
+
+                var inserted = await batches.AddCouponsAsync(pending, cancellationToken);
+                foreach (var id in inserted.CodeTaken)
+                {
+                    attempts[positions[id]] = attempt;
+                }
+
+                pending = [.. inserted.CodeTaken.Select(id => batch.CouponAt(chunk, positions[id], batch.CodeAt(positions[id], attempt)))];
             }
 
-            var inserted = await batches.AddCouponsAsync(pending, cancellationToken);
-            pending = [.. inserted.CodeTaken.Select(id => batch.CouponAt(chunk, positions[id], codes.Generate(batch.Prefix)))];
+            await batches.MarkChunkGeneratedAsync(batch.Id, chunk.Index, attempts, cancellationToken);
         }
 
-        var completed = await UpdateAsync(batch.Id, b => b.CompleteChunk(chunk.Index, time.GetUtcNow()), cancellationToken);
+        var completed = await UpdateAsync(batch.Id, b => b.Complete(time.GetUtcNow()), cancellationToken);
         return completed.Map(v => v.Value);
     }
 
@@ -147,23 +154,34 @@ public sealed class CouponBatches(
             ? found.Value
             : Problem.NotFound($"No coupon batch {batchId}.");
 
-    /// <summary>The batch's coupons for the CSV download; 409 until the batch is completed.</summary>
-    public async Task<Result<Page<Coupon>>> ListCodesAsync(string batchId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>Every code of the batch in position order, for the CSV download; 409 until the batch is completed.</summary>
+    public async Task<Result<IReadOnlyList<BatchCode>>> ListCodesAsync(string batchId, CancellationToken cancellationToken)
     {
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            return Problem.Validation("pageSize", $"Must be between 1 and {MaxPageSize}.");
-        }
-
-        var batch = await GetAsync(batchId, cancellationToken);
-        if (batch.Problem is { } missing)
+        var found = await GetAsync(batchId, cancellationToken);
+        if (found.Problem is { } missing)
         {
             return missing;
         }
 
-        return batch.Value!.State == CouponBatchState.Completed
-            ? await batches.ListCouponsAsync(batchId, pageSize, continuationToken, cancellationToken)
-            : Problem.Conflict("batch-not-completed", $"Batch {batchId} is {batch.Value.State} ({batch.Value.Generated} of {batch.Value.Count} codes).");
+        var batch = found.Value!;
+        if (batch.State != CouponBatchState.Completed)
+        {
+            return Problem.Conflict("batch-not-completed", $"Batch {batchId} is {batch.State} ({batch.Generated} of {batch.Count} codes).");
+        }
+
+        var codes = new List<BatchCode>(batch.Count);
+        var secret = Convert.FromBase64String(batch.CodeSecret);
+        foreach (var chunk in await batches.ListGeneratedChunksAsync(batchId, cancellationToken))
+        {
+            var range = batch.ChunkOf(chunk.Index * batch.CodesPerChunk);
+            for (var position = range.FirstPosition; position < range.FirstPosition + range.Count; position++)
+            {
+                var code = CouponCodeGenerator.Derive(batch.Prefix, secret, batch.CodeLength, position, chunk.Attempts.GetValueOrDefault(position));
+                codes.Add(new BatchCode(position, CouponKeys.BatchCouponId(batch.Id, chunk.Index, position), code.Value));
+            }
+        }
+
+        return codes;
     }
 
     private async Task<Result<Versioned<CouponBatch>>> UpdateAsync(string batchId, Func<CouponBatch, CouponBatch> change, CancellationToken cancellationToken)

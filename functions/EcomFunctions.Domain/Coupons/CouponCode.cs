@@ -184,6 +184,33 @@ public static class CouponCodePrefix
 /// <summary>Random codes from an injectable random source (cryptographic in production).</summary>
 public sealed class CouponCodeGenerator(IRandomSource random, CouponOptions options)
 {
+    /// <summary>
+    /// The code of one position of a bulk batch: the random characters come from HMAC-SHA256 keyed with the batch's
+    /// secret over (position, attempt). As unpredictable as <see cref="Generate"/> to anyone without the secret, but
+    /// reproducible, so a duplicate chunk message regenerates exactly the same codes (idempotent by insert) and the CSV
+    /// can be rebuilt from the secret instead of storing every code twice. <paramref name="attempt"/> &gt; 0 picks the
+    /// replacement when the first code collided with an existing one.
+    /// </summary>
+    public static CouponCode Derive(string prefix, ReadOnlySpan<byte> secret, int length, int position, int attempt)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, 32);
+        Span<byte> message = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(message, position);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(message[4..], attempt);
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.HMACSHA256.HashData(secret, message, digest);
+        var body = new char[prefix.Length + length];
+        prefix.CopyTo(0, body, 0, prefix.Length);
+        for (var i = 0; i < length; i++)
+        {
+            body[prefix.Length + i] = CouponCode.Alphabet[digest[i] & 31];
+        }
+
+        return CouponCode.FromBody(new string(body));
+    }
+
     /// <summary>A new code: the canonical prefix (see <see cref="CouponCodePrefix"/>) + random characters + check.</summary>
     public CouponCode Generate(string prefix = "")
     {

@@ -4,7 +4,10 @@ using EcomFunctions.Domain.Members;
 
 namespace EcomFunctions.Domain.Coupons;
 
-/// <summary>Lifecycle of a coupon definition: Draft → Active → Retired (Draft → Retired discards a draft).</summary>
+/// <summary>
+/// Lifecycle of a coupon definition: Draft → Active → Retired (Draft → Retired discards a draft); Draft or Active →
+/// Closed when the linked campaign ends or is killed, then Closed → Retired.
+/// </summary>
 public enum CouponDefinitionState
 {
     /// <summary>Being edited; nothing can be issued; every term may change.</summary>
@@ -15,6 +18,13 @@ public enum CouponDefinitionState
 
     /// <summary>Withdrawn: no more issues, and coupons already issued can no longer be redeemed.</summary>
     Retired,
+
+    /// <summary>
+    /// Claims closed because the linked campaign ended or was killed: no more issues and the unused inventory is
+    /// released, but coupons already issued stay redeemable within their validity (the kill switch, not this state,
+    /// stops redemptions of a killed campaign).
+    /// </summary>
+    Closed,
 }
 
 /// <summary>
@@ -40,7 +50,9 @@ public sealed class CouponDefinition
         DateTimeOffset createdAt,
         DateTimeOffset updatedAt,
         DateTimeOffset? activatedAt,
-        DateTimeOffset? retiredAt)
+        DateTimeOffset? retiredAt,
+        DateTimeOffset? closedAt,
+        string? closedReason)
     {
         Id = id;
         Terms = terms;
@@ -49,6 +61,8 @@ public sealed class CouponDefinition
         UpdatedAt = updatedAt;
         ActivatedAt = activatedAt;
         RetiredAt = retiredAt;
+        ClosedAt = closedAt;
+        ClosedReason = closedReason;
         benefitsByTier = [.. terms.TierBenefits.OrderBy(e => e.Key).Select(e => (e.Key, e.Value))];
         StoreCalendar.TryFindZone(terms.TimeZoneId, out var zone);
         TimeZone = zone;
@@ -68,6 +82,11 @@ public sealed class CouponDefinition
 
     public DateTimeOffset? RetiredAt { get; }
 
+    public DateTimeOffset? ClosedAt { get; }
+
+    /// <summary>Why claims were closed (e.g. "Campaign c-618 ended"), when <see cref="State"/> is Closed.</summary>
+    public string? ClosedReason { get; }
+
     /// <summary>The store time zone the definition counts days in.</summary>
     public TimeZoneInfo TimeZone { get; }
 
@@ -76,6 +95,12 @@ public sealed class CouponDefinition
     public string StackingGroup => Terms.StackingGroup!;
 
     public string? CampaignId => Terms.CampaignId;
+
+    /// <summary>
+    /// Every member gets the same benefit whatever their tier (one benefit, from Regular up): the tier only matters to
+    /// know the member exists, which lets the claim path look the member up after securing a unit, not before.
+    /// </summary>
+    public bool IsTierIndependent => benefitsByTier.Length == 1 && benefitsByTier[0].Tier == MemberTier.Regular;
 
     /// <summary>The lowest tier that may receive this coupon (the lowest tier with a benefit).</summary>
     public MemberTier MinimumTier => benefitsByTier[0].Tier;
@@ -102,7 +127,7 @@ public sealed class CouponDefinition
         var errors = terms.Validate(now);
         return errors.ToProblem() is { } problem
             ? problem
-            : new CouponDefinition(id, terms, CouponDefinitionState.Draft, now, now, null, null);
+            : new CouponDefinition(id, terms, CouponDefinitionState.Draft, now, now, null, null, null, null);
     }
 
     /// <summary>Rebuilds a stored definition. Throws if the stored terms are invalid (corrupt or hand-edited data).</summary>
@@ -113,7 +138,9 @@ public sealed class CouponDefinition
         DateTimeOffset createdAt,
         DateTimeOffset updatedAt,
         DateTimeOffset? activatedAt,
-        DateTimeOffset? retiredAt)
+        DateTimeOffset? retiredAt,
+        DateTimeOffset? closedAt = null,
+        string? closedReason = null)
     {
         ArgumentNullException.ThrowIfNull(terms);
         var errors = terms.ValidateStatic();
@@ -122,7 +149,7 @@ public sealed class CouponDefinition
             throw new InvalidOperationException($"Stored coupon definition '{id}' is invalid: {string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}");
         }
 
-        return new CouponDefinition(id, terms, state, createdAt, updatedAt, activatedAt, retiredAt);
+        return new CouponDefinition(id, terms, state, createdAt, updatedAt, activatedAt, retiredAt, closedAt, closedReason);
     }
 
     /// <summary>The benefit a member of <paramref name="tier"/> receives, or null when the tier is not eligible.</summary>
@@ -158,6 +185,7 @@ public sealed class CouponDefinition
     {
         CouponDefinitionState.Active => this,
         CouponDefinitionState.Retired => CouponProblems.DefinitionRetired($"Definition {Id} is retired."),
+        CouponDefinitionState.Closed => CouponProblems.For(ClaimRefusal.ClaimsClosed, $"Definition {Id} is closed: {ClosedReason}"),
         _ when HasValidityEnded(now) => Problem.Conflict("validity-ended", "The validity window has already ended; extend it before activating."),
         _ => With(Terms, CouponDefinitionState.Active, now, activatedAt: now),
     };
@@ -165,6 +193,18 @@ public sealed class CouponDefinition
     /// <summary>Draft or Active → Retired. Idempotent for a Retired definition.</summary>
     public Result<CouponDefinition> Retire(DateTimeOffset now) =>
         State == CouponDefinitionState.Retired ? this : With(Terms, CouponDefinitionState.Retired, now, retiredAt: now);
+
+    /// <summary>
+    /// Draft or Active → Closed because the linked campaign ended or was killed (<paramref name="reason"/> says which).
+    /// Idempotent for a Closed definition (the first reason is kept); a Retired definition stays Retired.
+    /// </summary>
+    public CouponDefinition Close(DateTimeOffset now, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return State is CouponDefinitionState.Closed or CouponDefinitionState.Retired
+            ? this
+            : new CouponDefinition(Id, Terms, CouponDefinitionState.Closed, CreatedAt, now, ActivatedAt, RetiredAt, now, reason);
+    }
 
     /// <summary>
     /// New terms for this definition, under the "update while unused" rule in the class remarks. Unchanged terms
@@ -176,6 +216,11 @@ public sealed class CouponDefinition
         if (State == CouponDefinitionState.Retired)
         {
             return CouponProblems.DefinitionRetired($"Definition {Id} is retired.");
+        }
+
+        if (State == CouponDefinitionState.Closed)
+        {
+            return CouponProblems.For(ClaimRefusal.ClaimsClosed, $"Definition {Id} is closed: {ClosedReason}");
         }
 
         if (terms.Equals(Terms))
@@ -238,5 +283,5 @@ public sealed class CouponDefinition
         DateTimeOffset now,
         DateTimeOffset? activatedAt = null,
         DateTimeOffset? retiredAt = null) =>
-        new(Id, terms, state, CreatedAt, now, activatedAt ?? ActivatedAt, retiredAt ?? RetiredAt);
+        new(Id, terms, state, CreatedAt, now, activatedAt ?? ActivatedAt, retiredAt ?? RetiredAt, ClosedAt, ClosedReason);
 }

@@ -72,18 +72,71 @@ public sealed class CouponDefinitions(
 
     /// <summary>Allocates the sharded inventory, then makes the definition Active (claims start).</summary>
     public Task<Result<Versioned<CouponDefinition>>> ActivateAsync(string definitionId, CancellationToken cancellationToken) =>
-        ChangeAsync(definitionId, null, (d, now) => d.Activate(now), cancellationToken, allocateBeforeSave: true);
+        ActivateAsync(definitionId, null, cancellationToken);
+
+    /// <summary>Activation, conditional on <paramref name="expectedVersion"/> (If-Match) when given.</summary>
+    public Task<Result<Versioned<CouponDefinition>>> ActivateAsync(string definitionId, string? expectedVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(definitionId, expectedVersion, (d, now) => d.Activate(now), cancellationToken, allocateBeforeSave: true);
 
     /// <summary>Retires the definition: no more issues, and issued coupons stop being redeemable.</summary>
     public Task<Result<Versioned<CouponDefinition>>> RetireAsync(string definitionId, CancellationToken cancellationToken) =>
-        ChangeAsync(definitionId, null, (d, now) => d.Retire(now), cancellationToken);
+        RetireAsync(definitionId, null, cancellationToken);
+
+    /// <summary>Retirement, conditional on <paramref name="expectedVersion"/> (If-Match) when given.</summary>
+    public Task<Result<Versioned<CouponDefinition>>> RetireAsync(string definitionId, string? expectedVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(definitionId, expectedVersion, (d, now) => d.Retire(now), cancellationToken);
+
+    /// <summary>The definition's inventory now (allocated, issued, released, money issued), for operators.</summary>
+    public async Task<Result<InventorySummary>> InventoryAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        var found = await GetAsync(definitionId, cancellationToken);
+        return found.Problem is { } missing ? missing : await inventory.GetSummaryAsync(definitionId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The linked campaign ended or was killed (<paramref name="reason"/>, e.g. "Campaign c-618 ended"): every
+    /// definition linked to it gives up its unused inventory for good and closes its claims; coupons already issued stay
+    /// redeemable. Releases before closing so that CouponDefinitionClosed can carry the released count, which is
+    /// cumulative in the shards and therefore right even when a crash made this run twice. Idempotent: a duplicate event
+    /// releases nothing more and publishes nothing.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<CampaignClosure>>> CloseForCampaignAsync(string campaignId, string reason, CancellationToken cancellationToken)
+    {
+        if (!CouponKeys.IsValidId(campaignId))
+        {
+            return Problem.Validation("campaignId", "Is not a valid id.");
+        }
+
+        var closures = new List<CampaignClosure>();
+        foreach (var linked in await store.ListByCampaignAsync(campaignId, cancellationToken))
+        {
+            var released = await inventory.ReleaseUnusedAsync(linked.Id, cancellationToken);
+            var closed = await ChangeAsync(
+                linked.Id,
+                null,
+                (d, now) => d.Close(now, reason),
+                cancellationToken,
+                events: (before, after) => before.State != after.State && after.State == CouponDefinitionState.Closed
+                    ? [CouponDefinitionClosed.Create(after, released.Summary)]
+                    : []);
+            if (closed.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            closures.Add(new CampaignClosure(linked.Id, closed.Value!.Value.State, released.ReleasedNow, released.Summary));
+        }
+
+        return closures;
+    }
 
     private async Task<Result<Versioned<CouponDefinition>>> ChangeAsync(
         string definitionId,
         string? expectedVersion,
         Func<CouponDefinition, DateTimeOffset, Result<CouponDefinition>> change,
         CancellationToken cancellationToken,
-        bool allocateBeforeSave = false)
+        bool allocateBeforeSave = false,
+        Func<CouponDefinition, CouponDefinition, IReadOnlyList<DomainEvent>>? events = null)
     {
         for (var attempt = 0; attempt < options.MaxConcurrencyRetries; attempt++)
         {
@@ -120,7 +173,7 @@ public sealed class CouponDefinitions(
             {
                 saved = stored;
             }
-            else if (await store.TryReplaceAsync(changed, stored.Version, cancellationToken) is { } version)
+            else if (await store.TryReplaceAsync(changed, stored.Version, events?.Invoke(stored.Value, changed) ?? [], cancellationToken) is { } version)
             {
                 saved = new Versioned<CouponDefinition>(changed, version);
             }
@@ -150,3 +203,6 @@ public sealed class CouponDefinitions(
         StackingGroup = terms.StackingGroup ?? options.DefaultStackingGroup,
     };
 }
+
+/// <summary>What closing one linked definition did: its state after, units released by this call, and its inventory.</summary>
+public sealed record CampaignClosure(string DefinitionId, CouponDefinitionState State, int ReleasedNow, InventorySummary Inventory);

@@ -12,9 +12,13 @@ public static class CouponEventTypes
     public const string CouponRedeemed = "Ecom.Coupons.CouponRedeemed";
     public const string CouponReleased = "Ecom.Coupons.CouponReleased";
     public const string CouponBatchCompleted = "Ecom.Coupons.CouponBatchCompleted";
+    public const string CouponDefinitionClosed = "Ecom.Coupons.CouponDefinitionClosed";
 
     /// <summary>Subject of events about one coupon.</summary>
     public static string CouponSubject(string couponId) => $"coupons/{couponId}";
+
+    /// <summary>Subject of events about one definition.</summary>
+    public static string DefinitionSubject(string definitionId) => $"coupon-definitions/{definitionId}";
 
     /// <summary>Subject of events about one bulk batch.</summary>
     public static string BatchSubject(string batchId) => $"coupon-batches/{batchId}";
@@ -160,5 +164,30 @@ public sealed record CouponBatchCompleted(
         var data = new CouponBatchCompleted(batch.Id, batch.DefinitionId, batch.CampaignId, batch.Count, batch.FaceValue, completedAt);
         return CouponEventTypes.Create(
             CouponEventTypes.CouponBatchCompleted, CouponEventTypes.BatchSubject(batch.Id), batch.Id, completedAt, data);
+    }
+}
+
+/// <summary>
+/// Claims of a definition were closed because its campaign ended or was killed, and its unused inventory released:
+/// <see cref="Released"/> units will never be issued; <see cref="Issued"/> coupons exist and stay redeemable.
+/// </summary>
+public sealed record CouponDefinitionClosed(
+    string DefinitionId,
+    string? CampaignId,
+    string Reason,
+    int Issued,
+    int Released,
+    decimal MoneyIssued,
+    DateTimeOffset ClosedAt)
+{
+    /// <summary>One per definition (a definition closes once), so the id is stable per definition.</summary>
+    public static DomainEvent Create(CouponDefinition closed, InventorySummary inventory)
+    {
+        ArgumentNullException.ThrowIfNull(closed);
+        ArgumentNullException.ThrowIfNull(inventory);
+        var closedAt = closed.ClosedAt ?? throw new ArgumentException("Definition is not closed.", nameof(closed));
+        var data = new CouponDefinitionClosed(closed.Id, closed.CampaignId, closed.ClosedReason ?? string.Empty, inventory.Issued, inventory.Released, inventory.MoneyIssued, closedAt);
+        return CouponEventTypes.Create(
+            CouponEventTypes.CouponDefinitionClosed, CouponEventTypes.DefinitionSubject(closed.Id), "closed", closedAt, data);
     }
 }

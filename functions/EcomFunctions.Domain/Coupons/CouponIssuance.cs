@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using EcomFunctions.Domain.Platform;
 
 using EcomFunctions.Domain.Members;
@@ -9,9 +10,16 @@ public sealed record IssuedCoupon(Coupon Coupon, bool Replayed);
 
 /// <summary>
 /// Issues one coupon to a member under an idempotency key: the shared path of claims and grants.
-/// Replay check → rules (<see cref="ClaimPolicy"/>) on a counters snapshot → one atomic issue through
-/// <see cref="ICouponInventory.TryIssueAsync"/>, which enforces the limits again and has the last word.
+/// Claim state (replay, the member's count, inventory counters) → rules (<see cref="ClaimPolicy"/>) → one atomic
+/// issue through <see cref="ICouponInventory.TryIssueAsync"/>, which enforces the limits again and has the last word.
 /// </summary>
+/// <remarks>
+/// Lean on purpose, because claims arrive in flash-sale bursts: the definition comes from a ≤1 s cache, the replay
+/// check and the member's count are one read (cached briefly by the adapter), and the member's tier is only looked up
+/// when the answer depends on it (not when the coupon is sold out for everybody). Concurrent requests with the same
+/// key in this process share one attempt; across processes the key row in the member's partition makes a duplicate
+/// issue impossible. Refusals change nothing, so a retry after a refusal is evaluated afresh.
+/// </remarks>
 public sealed class CouponIssuer(
     ICouponDefinitionStore definitions,
     ICouponInventory inventory,
@@ -22,6 +30,7 @@ public sealed class CouponIssuer(
     CouponOptions options)
 {
     private readonly CouponCodeGenerator codes = new(random, options);
+    private readonly ConcurrentDictionary<string, Task<Result<IssuedCoupon>>> inFlight = new(StringComparer.Ordinal);
 
     public async Task<Result<IssuedCoupon>> IssueAsync(
         string definitionId,
@@ -31,41 +40,93 @@ public sealed class CouponIssuer(
         GrantReason? grantReason,
         CancellationToken cancellationToken)
     {
-        // Replay first: a retried request gets its coupon even if the coupon has sold out since.
-        if (await inventory.FindIssuedAsync(issueKey, cancellationToken) is { } earlier)
+        // A client retrying while its first request still runs joins that attempt instead of racing it.
+        var attemptKey = $"{issueKey}\n{definitionId}\n{memberId}";
+        var mine = new TaskCompletionSource<Result<IssuedCoupon>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = inFlight.GetOrAdd(attemptKey, mine.Task);
+        if (running != mine.Task)
         {
-            return Replay(earlier, definitionId, memberId);
+            var shared = await running.WaitAsync(cancellationToken);
+            return shared.Value is { } joined ? joined with { Replayed = true } : shared;
         }
 
-        var definition = (await definitions.GetAsync(definitionId, cancellationToken))?.Value;
+        try
+        {
+            // Not cancellable once started: an abandoned issue could leave a shard unit taken without its coupon.
+            var result = await IssueOnceAsync(definitionId, memberId, issueKey, source, grantReason, CancellationToken.None);
+            mine.SetResult(result);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            inFlight.TryRemove(new KeyValuePair<string, Task<Result<IssuedCoupon>>>(attemptKey, mine.Task));
+        }
+    }
+
+    private async Task<Result<IssuedCoupon>> IssueOnceAsync(
+        string definitionId,
+        string memberId,
+        string issueKey,
+        IssueSource source,
+        GrantReason? grantReason,
+        CancellationToken cancellationToken)
+    {
+        var definition = (await definitions.GetCachedAsync(definitionId, cancellationToken))?.Value;
         if (definition is null)
         {
             return CouponProblems.For(ClaimRefusal.DefinitionNotFound, $"No coupon definition {definitionId}.");
         }
 
         var now = time.GetUtcNow();
-        if (ClaimPolicy.DecideStatic(definition, now) is { Refusal: { } staticRefusal } refusedEarly)
+        var localDay = definition.LocalDay(now);
+        var stateRead = inventory.GetClaimStateAsync(definition.Id, memberId, issueKey, localDay, definition.Terms.PerMemberLimit, cancellationToken);
+        var campaignRead = definition.CampaignId is { } campaignId
+            ? campaigns.GetLivenessAsync(campaignId, cancellationToken)
+            : Task.FromResult(CampaignLiveness.Live);
+        var state = await stateRead;
+        CampaignLiveness? campaign = definition.CampaignId is null ? null : await campaignRead;
+
+        // Replay first: a retried request gets its coupon even if the coupon has sold out (or the campaign paused) since.
+        if (state.Issued is { } earlier)
         {
-            return CouponProblems.For(staticRefusal, refusedEarly.Detail);
+            return Replay(earlier, definitionId, memberId);
         }
 
-        var tier = await tiers.GetTierAsync(memberId, cancellationToken);
-        CampaignLiveness? campaign = definition.CampaignId is { } campaignId
-            ? await campaigns.GetLivenessAsync(campaignId, cancellationToken)
-            : null;
-        var localDay = definition.LocalDay(now);
-        var counters = await inventory.GetCountersAsync(definition.Id, memberId, localDay, cancellationToken);
-        var decision = ClaimPolicy.Decide(definition, tier, campaign, now, counters);
+        if (ClaimPolicy.DecideBeforeMember(definition, campaign, now, state.Counters) is { Refusal: { } early } refusedEarly)
+        {
+            return CouponProblems.For(early, refusedEarly.Detail);
+        }
+
+        // A tier-independent definition gives every member the same coupon: the member is looked up only once a unit is
+        // secured (MemberCheck), so a flash sale's losers cost no member read. Otherwise the tier decides the benefit first.
+        Func<CancellationToken, Task<ClaimRefusal?>>? memberCheck = null;
+        ClaimDecision decision;
+        if (definition.IsTierIndependent)
+        {
+            decision = ClaimPolicy.Decide(definition, MemberTier.Regular, campaign, now, state.Counters);
+            memberCheck = async ct => await tiers.GetTierAsync(memberId, ct) is null ? ClaimRefusal.MemberNotFound : null;
+        }
+        else
+        {
+            decision = ClaimPolicy.Decide(definition, await tiers.GetTierAsync(memberId, cancellationToken), campaign, now, state.Counters);
+        }
+
         if (decision.Plan is not { } plan)
         {
             return CouponProblems.For(decision.Refusal!.Value, decision.Detail);
         }
 
         var couponId = CouponKeys.CouponIdFor(issueKey);
+        var seed = CouponKeys.ShardSeed(issueKey);
         for (var attempt = 0; attempt < options.MaxCodeAttempts; attempt++)
         {
             var coupon = Coupon.Issue(couponId, codes.Generate(), definition, memberId, plan, now, source, grantReason, issueKey: issueKey);
-            var request = new IssueRequest(issueKey, coupon, plan.LocalDay, definition.Terms.PerMemberLimit, random.NextInt32(int.MaxValue), CouponIssued.Create(coupon));
+            var request = new IssueRequest(issueKey, coupon, plan.LocalDay, definition.Terms.PerMemberLimit, seed, CouponIssued.Create(coupon), state.Counters.MemberIssued, memberCheck);
             var outcome = await inventory.TryIssueAsync(request, cancellationToken);
             switch (outcome.Status)
             {
@@ -101,6 +162,7 @@ public sealed class CouponIssuer(
         ClaimRefusal.BudgetExhausted => "The coupon budget is used up.",
         ClaimRefusal.DailyLimitReached => "Today's coupons are gone; try again tomorrow.",
         ClaimRefusal.MemberLimitReached => "The member already holds the maximum number of these coupons.",
+        ClaimRefusal.MemberNotFound => "No such member.",
         _ => refusal.ToString(),
     };
 }

@@ -38,6 +38,17 @@ public static class CouponKeys
     public static string BatchCouponId(string batchId, int chunkIndex, int position) =>
         CouponIdFor(FormattableString.Invariant($"batch|{batchId}|{chunkIndex}|{position}"));
 
+    /// <summary>
+    /// The shard probe seed of an issue: stable per issue key, so a retried issue probes the same shards in the same
+    /// order and finds the receipt an interrupted attempt left; different keys spread evenly over the shards.
+    /// </summary>
+    public static int ShardSeed(string issueKey)
+    {
+        ArgumentNullException.ThrowIfNull(issueKey);
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(issueKey));
+        return BitConverter.ToInt32(digest, 0) & int.MaxValue;
+    }
+
     /// <summary>A batch id derived from the operator's request id, so a retried POST finds the same batch.</summary>
     public static string BatchIdFor(string definitionId, string requestId) => "cb" + Hash($"batch|{definitionId}|{requestId}");
 

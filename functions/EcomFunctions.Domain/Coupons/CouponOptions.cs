@@ -55,6 +55,27 @@ public sealed class CouponOptions
     /// <summary>Reservations the expiry sweep releases per run.</summary>
     public int ExpirySweepBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// How long the claim path may use a definition read earlier (DESIGN §5: a pause, kill or retirement takes effect
+    /// on the claim path within about a second).
+    /// </summary>
+    public TimeSpan DefinitionCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a member's claim state (their slots of a definition: count and issue keys) read by this process may
+    /// answer again. Only refusals and replays use it; the issue itself is enforced in storage.
+    /// </summary>
+    public TimeSpan MemberStateCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How old this process's view of an inventory shard may be for the claim path to refuse from it without reading
+    /// storage (sold out, day allowance used). Takes always go to storage with the shard's ETag.
+    /// </summary>
+    public TimeSpan ShardViewFreshness { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Grants of one queue message issued concurrently.</summary>
+    public int GrantConcurrency { get; set; } = 8;
+
     /// <summary>Field errors of these options (the App validates them at start-up).</summary>
     public FieldErrors Validate()
     {
@@ -75,6 +96,10 @@ public sealed class CouponOptions
         errors.AddIf(MaxBatchSize < 1, nameof(MaxBatchSize), "Must be at least 1.");
         errors.AddIf(CodesPerChunk is < 1 or > 1000, nameof(CodesPerChunk), "Must be between 1 and 1000.");
         errors.AddIf(ExpirySweepBatchSize < 1, nameof(ExpirySweepBatchSize), "Must be at least 1.");
+        errors.AddIf(DefinitionCacheDuration < TimeSpan.Zero || DefinitionCacheDuration > TimeSpan.FromSeconds(5), nameof(DefinitionCacheDuration), "Must be between 0 and 5 seconds.");
+        errors.AddIf(MemberStateCacheDuration < TimeSpan.Zero || MemberStateCacheDuration > TimeSpan.FromMinutes(1), nameof(MemberStateCacheDuration), "Must be between 0 and 1 minute.");
+        errors.AddIf(ShardViewFreshness < TimeSpan.Zero || ShardViewFreshness > TimeSpan.FromSeconds(10), nameof(ShardViewFreshness), "Must be between 0 and 10 seconds.");
+        errors.AddIf(GrantConcurrency is < 1 or > 64, nameof(GrantConcurrency), "Must be between 1 and 64.");
         return errors;
     }
 }

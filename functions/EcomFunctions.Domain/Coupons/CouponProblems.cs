@@ -23,6 +23,9 @@ public enum ClaimRefusal
     /// <summary>The linked campaign is paused, killed, ended or not started. 423 campaign-not-live.</summary>
     CampaignNotLive,
 
+    /// <summary>Claims were closed for good because the linked campaign ended or was killed. 423 claims-closed.</summary>
+    ClaimsClosed,
+
     /// <summary>The member's tier is below the definition's minimum tier. 403 tier-not-eligible.</summary>
     TierNotEligible,
 
@@ -102,6 +105,7 @@ public static class CouponProblems
         ClaimRefusal.Retired => DefinitionRetired(detail),
         ClaimRefusal.Expired => new(ProblemKind.Gone, "Coupon expired.", detail, Code: "definition-expired"),
         ClaimRefusal.CampaignNotLive => new(ProblemKind.Locked, "Campaign not live.", detail, Code: "campaign-not-live"),
+        ClaimRefusal.ClaimsClosed => new(ProblemKind.Locked, "Claims closed.", detail, Code: "claims-closed"),
         ClaimRefusal.TierNotEligible => new(ProblemKind.Forbidden, "Member tier not eligible.", detail, Code: "tier-not-eligible"),
         ClaimRefusal.MemberLimitReached => new(ProblemKind.Conflict, "Member limit reached.", detail, Code: "member-limit"),
         ClaimRefusal.DailyLimitReached => new(ProblemKind.Conflict, "Daily limit reached.", detail, Code: "daily-limit"),

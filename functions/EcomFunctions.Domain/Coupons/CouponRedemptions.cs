@@ -55,7 +55,7 @@ public sealed class CouponRedemptions(
             return invalid;
         }
 
-        var loaded = await LoadAsync(parsed.Value!, cancellationToken);
+        var loaded = await LoadAsync(memberId, parsed.Value!, cancellationToken);
         var context = await ContextAsync(memberId, null, loaded, cancellationToken);
         return RedemptionRules.Evaluate(loaded.Select(l => l.Candidate).ToList(), cart, context);
     }
@@ -75,7 +75,7 @@ public sealed class CouponRedemptions(
             return invalid;
         }
 
-        var loaded = await LoadAsync(parsed.Value!, cancellationToken);
+        var loaded = await LoadAsync(memberId, parsed.Value!, cancellationToken);
         var context = await ContextAsync(memberId, orderId, loaded, cancellationToken);
         var evaluation = RedemptionRules.Evaluate(loaded.Select(l => l.Candidate).ToList(), cart, context);
         if (evaluation.FirstRefused is { } refused)
@@ -98,7 +98,7 @@ public sealed class CouponRedemptions(
                 // All or nothing: give back what this call reserved; reservations held before the call stay.
                 foreach (var (coupon, changed) in reserved.Where(r => r.Changed))
                 {
-                    await ReleaseOneAsync(coupon.Id, orderId, ReleaseReason.Cancelled, cancellationToken);
+                    await ReleaseOneAsync(coupon, orderId, ReleaseReason.Cancelled, cancellationToken);
                 }
 
                 return problem;
@@ -112,7 +112,7 @@ public sealed class CouponRedemptions(
         {
             if (!keep.Contains(previous.Value.Id) && previous.Value.IsHeldBy(orderId, now))
             {
-                await ReleaseOneAsync(previous.Value.Id, orderId, ReleaseReason.Cancelled, cancellationToken);
+                await ReleaseOneAsync(previous.Value, orderId, ReleaseReason.Cancelled, cancellationToken);
             }
         }
 
@@ -224,9 +224,9 @@ public sealed class CouponRedemptions(
     private static decimal ReservationDiscount(Coupon coupon) =>
         coupon.State == CouponState.Redeemed ? coupon.RedeemedDiscount ?? 0m : coupon.Reservation?.Discount ?? 0m;
 
-    private async Task ReleaseOneAsync(string couponId, string orderId, ReleaseReason reason, CancellationToken cancellationToken)
+    private async Task ReleaseOneAsync(Coupon coupon, string orderId, ReleaseReason reason, CancellationToken cancellationToken)
     {
-        if (await coupons.GetAsync(couponId, cancellationToken) is { } stored)
+        if (await coupons.ReloadAsync(coupon, cancellationToken) is { } stored)
         {
             var now = time.GetUtcNow();
             await ApplyAsync(stored, c => c.Release(orderId, now), (before, after) => [CouponReleased.Create(before, after, reason, now)], cancellationToken);
@@ -254,7 +254,7 @@ public sealed class CouponRedemptions(
                 return step;
             }
 
-            current = await coupons.GetAsync(current.Value.Id, cancellationToken)
+            current = await coupons.ReloadAsync(current.Value, cancellationToken)
                 ?? throw new InvalidOperationException($"Coupon {current.Value.Id} disappeared during an update.");
         }
 
@@ -293,17 +293,17 @@ public sealed class CouponRedemptions(
         return errors.ToProblem() is { } invalid ? invalid : parsed;
     }
 
-    private async Task<List<(RedemptionCandidate Candidate, Versioned<Coupon>? Stored)>> LoadAsync(IReadOnlyList<CouponCode> codes, CancellationToken cancellationToken)
+    private async Task<List<(RedemptionCandidate Candidate, Versioned<Coupon>? Stored)>> LoadAsync(string memberId, IReadOnlyList<CouponCode> codes, CancellationToken cancellationToken)
     {
         var loaded = new List<(RedemptionCandidate, Versioned<Coupon>?)>();
         var definitionCache = new Dictionary<string, CouponDefinition?>(StringComparer.Ordinal);
         foreach (var code in codes)
         {
-            var stored = await coupons.FindByCodeAsync(code.Value, cancellationToken);
+            var stored = await coupons.FindByCodeAsync(memberId, code.Value, cancellationToken);
             CouponDefinition? definition = null;
             if (stored is not null && !definitionCache.TryGetValue(stored.Value.DefinitionId, out definition))
             {
-                definition = (await definitions.GetAsync(stored.Value.DefinitionId, cancellationToken))?.Value;
+                definition = (await definitions.GetCachedAsync(stored.Value.DefinitionId, cancellationToken))?.Value;
                 definitionCache[stored.Value.DefinitionId] = definition;
             }
 

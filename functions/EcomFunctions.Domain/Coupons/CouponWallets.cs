@@ -17,7 +17,7 @@ public sealed class CouponWallets(ICouponStore coupons, ICouponDefinitionStore d
         var byId = new Dictionary<string, CouponDefinition>(StringComparer.Ordinal);
         foreach (var definitionId in held.Select(c => c.DefinitionId).Distinct(StringComparer.Ordinal))
         {
-            if (await definitions.GetAsync(definitionId, cancellationToken) is { } definition)
+            if (await definitions.GetCachedAsync(definitionId, cancellationToken) is { } definition)
             {
                 byId[definitionId] = definition.Value;
             }

@@ -10,18 +10,22 @@ namespace EcomFunctions.Domain.Coupons;
 /// re-read and are refused).
 /// </summary>
 /// <remarks>
-/// Intended storage design: the coupon row keyed by coupon id; a code-index row (partition = canonical code) that
-/// points at it; a wallet row per member (partition = member id) for listing; an order-index row (partition =
-/// order id) added before any write that reserves the coupon for that order; a reservation-expiry index (e.g.
-/// partition = expiry minute bucket) for the sweep; events go to the outbox in the coupon row's partition in the
-/// same batch as the update.
+/// Storage design: a member's coupon lives in the member's partition under its code (the wallet is one partition
+/// read); a bearer coupon (bulk code) lives in the global code index under its code. An order-index row (partition =
+/// order id) is added before any write that reserves the coupon for that order, and a reservation-expiry row
+/// (partition = expiry minute) for the sweep; events go to the outbox in the coupon row's partition in the same batch
+/// as the update. A coupon is therefore located by (member, code) or (code), never by its id alone.
 /// </remarks>
 public interface ICouponStore
 {
-    Task<Versioned<Coupon>?> GetAsync(string couponId, CancellationToken cancellationToken);
+    /// <summary>The stored version of <paramref name="coupon"/> (re-read after a lost race), or null when it is gone.</summary>
+    Task<Versioned<Coupon>?> ReloadAsync(Coupon coupon, CancellationToken cancellationToken);
 
-    /// <summary>The coupon with a canonical code (<see cref="CouponCode.Value"/>), or null.</summary>
-    Task<Versioned<Coupon>?> FindByCodeAsync(string code, CancellationToken cancellationToken);
+    /// <summary>
+    /// The coupon a member means by a canonical code (<see cref="CouponCode.Value"/>): the member's own coupon with that
+    /// code, else the bearer coupon with that code, else null.
+    /// </summary>
+    Task<Versioned<Coupon>?> FindByCodeAsync(string memberId, string code, CancellationToken cancellationToken);
 
     /// <summary>The member's coupons (claims and grants), any state.</summary>
     Task<IReadOnlyList<Coupon>> ListByMemberAsync(string memberId, CancellationToken cancellationToken);

@@ -174,7 +174,8 @@ public readonly record struct ShardTake(ShardTakeOutcome Outcome, InventoryShard
 /// One inventory shard row. Counts what was allocated and what was issued (rather than "remaining"), so raising
 /// the allocation is idempotent: <see cref="RaiseTo"/> sets a target, it does not add a delta. Money issued is
 /// counted in every mode (it feeds <see cref="ClaimCounters.MoneyIssued"/>), but only limits a claim when the shard
-/// has a budget share.
+/// has a budget share. <see cref="Released"/> counts units given up for good (<see cref="ReleaseUnused"/>, when the
+/// linked campaign ends): a released shard never issues again, even if a later top-up raises its target.
 /// </summary>
 public sealed record InventoryShard(
     int Index,
@@ -184,7 +185,8 @@ public sealed record InventoryShard(
     decimal MoneyIssued,
     int? DailyAllowance,
     DateOnly? Day,
-    int IssuedOnDay)
+    int IssuedOnDay,
+    int Released = 0)
 {
     public static InventoryShard Open(ShardAllocation allocation)
     {
@@ -194,13 +196,49 @@ public sealed record InventoryShard(
 
     public int Remaining => AllocatedQuantity - Issued;
 
+    /// <summary>
+    /// Gives back one unit taken by <see cref="TryTake"/> on <paramref name="day"/> whose coupon was not created after
+    /// all (the member's slot was gone, or the code collided): the compensation step of an issue.
+    /// </summary>
+    public InventoryShard Return(decimal faceValue, DateOnly day) => this with
+    {
+        Issued = Math.Max(0, Issued - 1),
+        MoneyIssued = Math.Max(0m, MoneyIssued - faceValue),
+        IssuedOnDay = Day == day ? Math.Max(0, IssuedOnDay - 1) : IssuedOnDay,
+    };
+
+    /// <summary>
+    /// Gives up what is left (quantity and budget share): nothing more can be issued from this shard. Returns the shard
+    /// and how many units were released now (0 when called again: idempotent).
+    /// </summary>
+    public (InventoryShard Shard, int ReleasedNow) ReleaseUnused()
+    {
+        var unused = Math.Max(0, Remaining);
+        if (unused == 0 && (AllocatedBudget is null || AllocatedBudget <= MoneyIssued))
+        {
+            return (this, 0);
+        }
+
+        return (this with
+        {
+            AllocatedQuantity = Issued,
+            AllocatedBudget = AllocatedBudget is null ? null : MoneyIssued,
+            Released = Released + unused,
+        }, unused);
+    }
+
     /// <summary>Coupons this shard issued to members on a store-local day.</summary>
     public int IssuedOn(DateOnly day) => Day == day ? IssuedOnDay : 0;
 
-    /// <summary>Raises the shard to a target allocation; never lowers it (a retried top-up is a no-op).</summary>
+    /// <summary>Raises the shard to a target allocation; never lowers it (a retried top-up is a no-op). A released shard stays closed.</summary>
     public InventoryShard RaiseTo(ShardAllocation target)
     {
         ArgumentNullException.ThrowIfNull(target);
+        if (Released > 0)
+        {
+            return this;
+        }
+
         return this with
         {
             AllocatedQuantity = Math.Max(AllocatedQuantity, target.Quantity),
@@ -249,5 +287,19 @@ public sealed record InventoryShard(
             Issued = Issued + taken,
             MoneyIssued = MoneyIssued + (taken * faceValue),
         }, taken);
+    }
+}
+
+/// <summary>A definition's inventory summed over its shards (operators' view; exact at the time of reading).</summary>
+public sealed record InventorySummary(int Shards, int Allocated, int Issued, int Released, decimal MoneyIssued)
+{
+    public static InventorySummary None { get; } = new(0, 0, 0, 0, 0m);
+
+    public int Remaining => Math.Max(0, Allocated - Issued);
+
+    public static InventorySummary Of(IReadOnlyCollection<InventoryShard> shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        return new(shards.Count, shards.Sum(s => s.AllocatedQuantity), shards.Sum(s => s.Issued), shards.Sum(s => s.Released), shards.Sum(s => s.MoneyIssued));
     }
 }

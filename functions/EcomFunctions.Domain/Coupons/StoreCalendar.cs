@@ -10,7 +10,10 @@ public static class StoreCalendar
     public static bool TryFindZone(string? id, out TimeZoneInfo zone)
     {
         zone = TimeZoneInfo.Utc;
-        if (string.IsNullOrWhiteSpace(id))
+        // Ids come from operators' input: only the shape of IANA/Windows ids reaches the system lookup, which on Linux
+        // reads a file named after the id (no paths, no "..", nothing long).
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 64 || id.Contains("..", StringComparison.Ordinal) || id.StartsWith('/')
+            || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+' or ' ' or '.'))
         {
             return false;
         }
@@ -20,11 +23,7 @@ public static class StoreCalendar
             zone = TimeZoneInfo.FindSystemTimeZoneById(id);
             return true;
         }
-        catch (TimeZoneNotFoundException)
-        {
-            return false;
-        }
-        catch (InvalidTimeZoneException)
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException or IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
             return false;
         }

@@ -34,7 +34,8 @@ public static class HttpFunctionEndpoints
         }
 
         endpoints.MapPost("/admin/functions/{name}", (Delegate)RunByHand(functions));
-        endpoints.MapFallback(context => WriteProblemAsync(context, StatusCodes.Status404NotFound, "Not found.", "No function serves this route."));
+        // "{*path}", not MapFallback's default "{*path:nonfile}": routes that look like files (…/codes.csv) get problem details too.
+        endpoints.MapFallback("{*path}", context => WriteProblemAsync(context, StatusCodes.Status404NotFound, "Not found.", "No function serves this route."));
         endpoints.MapGet("/admin/functions", (HttpContext context) => Authorized(context, AuthorizationLevel.Admin)
             ? Results.Json(functions.Select(f => new { f.Name, Trigger = f.Trigger.ToString() }))
             : Results.Unauthorized());

@@ -46,15 +46,18 @@ public class CouponBatchesTests
 
         Assert.Equal(CouponBatchState.Completed, batch.State);
         Assert.Equal(1200, batch.Generated);
-        var codes = (await harness.Batches.ListCodesAsync(batch.Id, 5000, null, None)).GetValueOrThrow().Items;
+        var codes = (await harness.Batches.ListCodesAsync(batch.Id, None)).GetValueOrThrow();
         Assert.Equal(1200, codes.Count);
+        Assert.Equal(Enumerable.Range(0, 1200), codes.Select(c => c.Position));
         Assert.Equal(1200, codes.Select(c => c.Code).Distinct().Count());
+        var stored = harness.Storage.AllCoupons.ToDictionary(c => c.Id);
         Assert.All(codes, c =>
         {
             Assert.StartsWith("SPR", c.Code, StringComparison.Ordinal);
             Assert.True(CouponCode.Parse(c.Code).IsSuccess);
-            Assert.Null(c.MemberId);
-            Assert.Equal(IssueSource.Batch, c.Source);
+            Assert.Equal(c.Code, stored[c.CouponId].Code);
+            Assert.Null(stored[c.CouponId].MemberId);
+            Assert.Equal(IssueSource.Batch, stored[c.CouponId].Source);
         });
         Assert.Single(harness.Storage.EventsOfType(CouponEventTypes.CouponBatchCompleted));
         Assert.Empty(harness.Storage.EventsOfType(CouponEventTypes.CouponIssued));
@@ -72,7 +75,7 @@ public class CouponBatchesTests
         var batch = (await harness.Batches.GetAsync(requested.Batch.Id, None)).GetValueOrThrow();
         Assert.Equal([0], batch.CompletedChunks);
         Assert.Equal(500, batch.Generated);
-        AssertProblem(await harness.Batches.ListCodesAsync(batch.Id, 100, null, None), ProblemKind.Conflict, "batch-not-completed");
+        AssertProblem(await harness.Batches.ListCodesAsync(batch.Id, None), ProblemKind.Conflict, "batch-not-completed");
     }
 
     [Fact]
@@ -127,18 +130,43 @@ public class CouponBatchesTests
     }
 
     [Fact]
-    public async Task Colliding_codes_in_a_chunk_are_regenerated()
+    public async Task Colliding_codes_in_a_chunk_move_to_the_next_attempt_and_the_csv_lists_the_replacement()
     {
-        var fill = Enumerable.Range(0, 12).Select(i => (byte)i).ToArray();
-        var harness = new CouponHarness(new CouponOptions { CodesPerChunk = 10 }, new ScriptedRandomSource().ThenFill(fill));
+        var harness = new CouponHarness(new CouponOptions { CodesPerChunk = 10 });
         await harness.ActiveDefinitionAsync();
-        harness.Storage.TakeCode(new CouponCodeGenerator(new ScriptedRandomSource().ThenFill(fill), harness.Options).Generate().Value);
         var requested = (await harness.Batches.RequestAsync("cd-spring", 10, null, "req-1", None)).GetValueOrThrow();
+        var taken = requested.Batch.CodeAt(3).Value;
+        harness.Storage.TakeCode(taken);
 
         var batch = await GenerateAllAsync(harness, requested);
 
         Assert.Equal(CouponBatchState.Completed, batch.State);
         Assert.Equal(10, harness.Storage.AllCoupons.Count);
+        var codes = (await harness.Batches.ListCodesAsync(batch.Id, None)).GetValueOrThrow();
+        Assert.Equal(requested.Batch.CodeAt(3, attempt: 1).Value, codes[3].Code);
+        Assert.DoesNotContain(taken, codes.Select(c => c.Code));
+        Assert.Equal(requested.Batch.CodeAt(4).Value, codes[4].Code);
+    }
+
+    [Fact]
+    public void Batch_codes_are_derived_from_the_secret_per_position_and_attempt()
+    {
+        var definition = Active();
+        var batch = CouponBatch.Request("cb-1", definition, 100, "SPR", Now, new CouponOptions(), Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray())).GetValueOrThrow();
+        var other = batch with { CodeSecret = Convert.ToBase64String(new byte[32]) };
+
+        Assert.Equal(batch.CodeAt(7), batch.CodeAt(7));
+        Assert.NotEqual(batch.CodeAt(7), batch.CodeAt(8));
+        Assert.NotEqual(batch.CodeAt(7), batch.CodeAt(7, attempt: 1));
+        Assert.NotEqual(batch.CodeAt(7), other.CodeAt(7));
+        Assert.Equal(100, Enumerable.Range(0, 100).Select(p => batch.CodeAt(p).Value).Distinct().Count());
+        Assert.All(Enumerable.Range(0, 100), p =>
+        {
+            var code = batch.CodeAt(p).Value;
+            Assert.Equal(3 + 12 + 1, code.Length);
+            Assert.StartsWith("SPR", code, StringComparison.Ordinal);
+            Assert.True(CouponCode.Parse(code).IsSuccess);
+        });
     }
 
     [Fact]
@@ -148,7 +176,7 @@ public class CouponBatchesTests
         harness.Tiers.Set("m-gold", MemberTier.Gold).Set("m-silver", MemberTier.Silver).Set("m-diamond", MemberTier.Diamond);
         await harness.ActiveDefinitionAsync(Tiered((MemberTier.Gold, new FixedAmountBenefit(30m)), (MemberTier.Diamond, new FixedAmountBenefit(50m))));
         var batch = await GenerateAllAsync(harness, (await harness.Batches.RequestAsync("cd-spring", 1, null, "req-1", None)).GetValueOrThrow());
-        var code = (await harness.Batches.ListCodesAsync(batch.Id, 10, null, None)).GetValueOrThrow().Items.Single().Code;
+        var code = (await harness.Batches.ListCodesAsync(batch.Id, None)).GetValueOrThrow().Single().Code;
 
         AssertProblem(await harness.Redemptions.ReserveAsync("m-silver", "o-1", [code], Cart(100m), None), ProblemKind.Forbidden, "tier-not-eligible");
         var reservation = (await harness.Redemptions.ReserveAsync("m-diamond", "o-2", [code], Cart(100m), None)).GetValueOrThrow();

@@ -76,7 +76,7 @@ public class CouponDefinitionsTests
         var active = await harness.ActiveDefinitionAsync(Terms(quantity: 2));
         // Simulate a crash after saving the terms but before the top-up: save directly through the store.
         var stored = (await harness.Definitions.GetAsync("cd-spring", None)).GetValueOrThrow();
-        await harness.Storage.TryReplaceAsync(active.Revise(active.Terms with { TotalQuantity = 10 }, Now).GetValueOrThrow(), stored.Version, None);
+        await harness.Storage.TryReplaceAsync(active.Revise(active.Terms with { TotalQuantity = 10 }, Now).GetValueOrThrow(), stored.Version, [], None);
         Assert.Equal(2, harness.Storage.ShardsOf("cd-spring").Sum(s => s.AllocatedQuantity));
 
         await harness.Definitions.ReviseAsync("cd-spring", active.Terms with { TotalQuantity = 10 }, null, None);

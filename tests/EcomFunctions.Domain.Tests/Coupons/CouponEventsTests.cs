@@ -86,7 +86,7 @@ public class CouponEventsTests
     [Fact]
     public void Batch_completed_is_one_event_per_batch()
     {
-        var batch = CouponBatch.Request("cb-1", Active(Terms() with { CampaignId = "c-618" }), 3, "SPR", Now, new CouponOptions()).GetValueOrThrow()
+        var batch = CouponBatch.Request("cb-1", Active(Terms() with { CampaignId = "c-618" }), 3, "SPR", Now, new CouponOptions(), Convert.ToBase64String(new byte[32])).GetValueOrThrow()
             .Accept().CompleteChunk(0, Now.AddMinutes(1));
         var e = CouponBatchCompleted.Create(batch);
         Assert.Equal("Ecom.Coupons.CouponBatchCompleted", e.Type);

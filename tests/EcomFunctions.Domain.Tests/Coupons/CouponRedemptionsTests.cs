@@ -23,7 +23,8 @@ public class CouponRedemptionsTests
         var otherMembers = await harness.ClaimAsync("m-1");
         var evaluation = (await harness.Redemptions.ValidateAsync("m-0", [coupon.Code, otherMembers.Code], Cart(150m), None)).GetValueOrThrow();
         Assert.Equal(20m, evaluation.Coupons[0].Discount);
-        Assert.Equal(RedemptionRefusal.WrongMember, evaluation.Coupons[1].Refusal);
+        // Another member's coupon is not visible to this member at all (no hint that the code exists).
+        Assert.Equal(RedemptionRefusal.CouponNotFound, evaluation.Coupons[1].Refusal);
 
         var tooSmall = (await harness.Redemptions.ValidateAsync("m-0", [coupon.Code.ToLowerInvariant()], Cart(99m), None)).GetValueOrThrow();
         Assert.Equal(RedemptionRefusal.MinimumSpendNotMet, tooSmall.Coupons.Single().Refusal);

@@ -22,6 +22,7 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
     private readonly Dictionary<string, string> codeIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> orderIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (CouponBatch Value, string Version)> batches = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Batch, int Chunk), IReadOnlyDictionary<int, int>> generatedChunks = [];
     private readonly Dictionary<string, DomainEvent> outbox = new(StringComparer.Ordinal);
     private long versions;
 
@@ -101,7 +102,10 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
         }
     }
 
-    public async Task<string?> TryReplaceAsync(CouponDefinition definition, string expectedVersion, CancellationToken cancellationToken)
+    public Task<Versioned<CouponDefinition>?> GetCachedAsync(string definitionId, CancellationToken cancellationToken) =>
+        ((ICouponDefinitionStore)this).GetAsync(definitionId, cancellationToken);
+
+    public async Task<string?> TryReplaceAsync(CouponDefinition definition, string expectedVersion, IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
     {
         await Task.Yield();
         lock (gate)
@@ -113,7 +117,21 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
 
             var version = NextVersion();
             definitions[definition.Id] = (definition, version);
+            foreach (var e in events)
+            {
+                outbox.TryAdd(e.Id, e);
+            }
+
             return version;
+        }
+    }
+
+    public async Task<IReadOnlyList<CouponDefinition>> ListByCampaignAsync(string campaignId, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (gate)
+        {
+            return [.. definitions.Values.Select(d => d.Value).Where(d => d.CampaignId == campaignId).OrderBy(d => d.Id, StringComparer.Ordinal)];
         }
     }
 
@@ -153,33 +171,60 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
         }
     }
 
-    public async Task<ClaimCounters> GetCountersAsync(string definitionId, string? memberId, DateOnly localDay, CancellationToken cancellationToken)
+    public async Task<ClaimState> GetClaimStateAsync(string definitionId, string memberId, string issueKey, DateOnly localDay, int perMemberLimit, CancellationToken cancellationToken)
     {
         await Task.Yield();
         lock (gate)
         {
+            var issued = issues.TryGetValue(issueKey, out var id) ? coupons[id].Value : null;
             if (StaleCounters || !shards.TryGetValue(definitionId, out var s))
             {
-                return ClaimCounters.None;
+                return new ClaimState(issued, ClaimCounters.None);
             }
 
-            var member = memberId is not null && memberSlots.TryGetValue((definitionId, memberId), out var slots) ? slots.Count : 0;
-            return new ClaimCounters(s.Sum(x => x.Issued), member, s.Sum(x => x.IssuedOn(localDay)), s.Sum(x => x.MoneyIssued));
+            var member = memberSlots.TryGetValue((definitionId, memberId), out var slots) ? slots.Count : 0;
+            var counters = new ClaimCounters(s.Sum(x => x.Issued), member, s.Sum(x => x.IssuedOn(localDay)), s.Sum(x => x.MoneyIssued), s.All(x => x.Remaining < 1));
+            return new ClaimState(issued, counters);
         }
     }
 
-    public async Task<Coupon?> FindIssuedAsync(string issueKey, CancellationToken cancellationToken)
+    public async Task<InventoryRelease> ReleaseUnusedAsync(string definitionId, CancellationToken cancellationToken)
     {
         await Task.Yield();
         lock (gate)
         {
-            return issues.TryGetValue(issueKey, out var id) ? coupons[id].Value : null;
+            if (!shards.TryGetValue(definitionId, out var s))
+            {
+                return new InventoryRelease(0, InventorySummary.None);
+            }
+
+            var released = 0;
+            for (var i = 0; i < s.Length; i++)
+            {
+                var (shard, now) = s[i].ReleaseUnused();
+                s[i] = shard;
+                released += now;
+            }
+
+            return new InventoryRelease(released, InventorySummary.Of(s));
+        }
+    }
+
+    public async Task<InventorySummary> GetSummaryAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (gate)
+        {
+            return shards.TryGetValue(definitionId, out var s) ? InventorySummary.Of(s) : InventorySummary.None;
         }
     }
 
     public async Task<IssueOutcome> TryIssueAsync(IssueRequest request, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        // The member check happens after a unit is secured in the Table adapter; here, before taking it, which is the
+        // same outcome for a store that does everything under one lock.
+        var notMember = request.MemberCheck is { } check ? await check(cancellationToken) : null;
         lock (gate)
         {
             IssueCalls++;
@@ -215,6 +260,11 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
             }
 
             var refusals = new List<ShardTakeOutcome>();
+            if (notMember is { } refusedMember && definitionShards.Any(s => s.TryTake(coupon.FaceValue, request.LocalDay).Taken))
+            {
+                return IssueOutcome.Refused(refusedMember);
+            }
+
             var taken = false;
             foreach (var index in InventoryPlan.ProbeOrder(request.ShardSeed, definitionShards.Length))
             {
@@ -276,21 +326,23 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
 
     // ---- ICouponStore
 
-    async Task<Versioned<Coupon>?> ICouponStore.GetAsync(string couponId, CancellationToken cancellationToken)
+    public async Task<Versioned<Coupon>?> ReloadAsync(Coupon coupon, CancellationToken cancellationToken)
     {
         await Task.Yield();
         lock (gate)
         {
-            return coupons.TryGetValue(couponId, out var c) ? new(c.Value, c.Version) : null;
+            return coupons.TryGetValue(coupon.Id, out var c) ? new(c.Value, c.Version) : null;
         }
     }
 
-    public async Task<Versioned<Coupon>?> FindByCodeAsync(string code, CancellationToken cancellationToken)
+    public async Task<Versioned<Coupon>?> FindByCodeAsync(string memberId, string code, CancellationToken cancellationToken)
     {
         await Task.Yield();
         lock (gate)
         {
-            return codeIndex.TryGetValue(code, out var id) && coupons.TryGetValue(id, out var c) ? new(c.Value, c.Version) : null;
+            return codeIndex.TryGetValue(code, out var id) && coupons.TryGetValue(id, out var c) && (c.Value.MemberId is null || c.Value.MemberId == memberId)
+                ? new(c.Value, c.Version)
+                : null;
         }
     }
 
@@ -380,7 +432,27 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
         await Task.Yield();
         lock (gate)
         {
-            return batches.TryGetValue(batchId, out var b) ? new(b.Value, b.Version) : null;
+            return batches.TryGetValue(batchId, out var b)
+                ? new(b.Value.WithGeneratedChunks(generatedChunks.Keys.Where(k => k.Batch == batchId).Select(k => k.Chunk)), b.Version)
+                : null;
+        }
+    }
+
+    public async Task MarkChunkGeneratedAsync(string batchId, int chunkIndex, IReadOnlyDictionary<int, int> attempts, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (gate)
+        {
+            generatedChunks.TryAdd((batchId, chunkIndex), new Dictionary<int, int>(attempts));
+        }
+    }
+
+    public async Task<IReadOnlyList<GeneratedChunk>> ListGeneratedChunksAsync(string batchId, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (gate)
+        {
+            return [.. generatedChunks.Where(g => g.Key.Batch == batchId).OrderBy(g => g.Key.Chunk).Select(g => new GeneratedChunk(g.Key.Chunk, g.Value))];
         }
     }
 
@@ -439,20 +511,6 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
             }
 
             return new BatchInsertResult(taken, inserted, present);
-        }
-    }
-
-    public async Task<Page<Coupon>> ListCouponsAsync(string batchId, int pageSize, string? continuationToken, CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        lock (gate)
-        {
-            var matching = coupons.Values.Select(c => c.Value)
-                .Where(c => c.BatchId == batchId && (continuationToken is null || string.CompareOrdinal(c.Id, continuationToken) > 0))
-                .OrderBy(c => c.Id, StringComparer.Ordinal)
-                .ToList();
-            var page = matching.Take(pageSize).ToList();
-            return new Page<Coupon>(page, matching.Count > pageSize ? page[^1].Id : null);
         }
     }
 
