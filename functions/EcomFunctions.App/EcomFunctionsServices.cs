@@ -1,3 +1,4 @@
+using EcomFunctions.App.Campaigns;
 using EcomFunctions.App.Platform;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class EcomFunctionsServices
     public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatform(configuration);
+        services.AddCampaigns(configuration);
         return services;
     }
 }

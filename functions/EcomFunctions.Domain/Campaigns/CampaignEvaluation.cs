@@ -125,9 +125,10 @@ public sealed class CampaignStorefront(ILiveCampaignDirectory directory, ICampai
     }
 
     /// <summary>
-    /// Queue-side ingestion of a validated batch: distinct visitors and participants are marked, the batch is folded
-    /// into one increment per hourly bucket, and added under <paramref name="batchId"/> (the queue message id), so a
-    /// redelivered message changes nothing.
+    /// Queue-side ingestion of a validated batch: distinct visitors, new members and participants are marked, the batch
+    /// is folded into one increment per hourly bucket of each campaign plus the store-wide buckets
+    /// (<see cref="HourlyMetrics.StoreScope"/>), and added under <paramref name="batchId"/>, so a redelivered message
+    /// changes nothing.
     /// </summary>
     public async Task<Result<IReadOnlyList<MetricsBucket>>> RecordAsync(string batchId, IReadOnlyList<StorefrontActivity> activities, CancellationToken cancellationToken)
     {
@@ -143,9 +144,9 @@ public sealed class CampaignStorefront(ILiveCampaignDirectory directory, ICampai
         }
 
         var marked = new List<StorefrontActivity>(activities.Count);
-        foreach (var group in activities.GroupBy(a => (a.CampaignId, a.Kind)))
+        foreach (var group in activities.Where(a => a.IsAttributed).GroupBy(a => (a.CampaignId, a.Kind)))
         {
-            if (group.Key.Kind is not (StorefrontActivityKind.Visit or StorefrontActivityKind.Participation))
+            if (!StorefrontActivity.IsDistinct(group.Key.Kind))
             {
                 marked.AddRange(group);
                 continue;
@@ -159,8 +160,12 @@ public sealed class CampaignStorefront(ILiveCampaignDirectory directory, ICampai
             marked.AddRange(group.Select(a => a with { FirstForVisitor = firstSeen.Contains(a.VisitorId!) && counted.Add(a.VisitorId!) }));
         }
 
-        var increments = HourlyMetrics.Aggregate(marked);
+        var increments = HourlyMetrics.Aggregate(marked).Concat(HourlyMetrics.AggregateStore(activities)).ToList();
         await metrics.AddAsync(batchId, increments, cancellationToken);
+        if (HourlyMetrics.UnitsOf(activities) is { Count: > 0 } units)
+        {
+            await metrics.AddUnitsSoldAsync(batchId, units, cancellationToken);
+        }
         return Result<IReadOnlyList<MetricsBucket>>.Success(increments);
     }
 }

@@ -1,0 +1,124 @@
+using EcomFunctions.App.Platform;
+using EcomFunctions.Domain.Campaigns;
+using EcomFunctions.Storage.Campaigns;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace EcomFunctions.App.Campaigns;
+
+/// <summary>
+/// Incidents (Technical, StockAnomaly, LogisticsDelay, ComplaintSurge, Payment): open with actions (pause the campaign,
+/// pause one mechanic, notify owners), add notes to the timeline, resolve. Open incidents show in the report.
+/// </summary>
+public sealed class CampaignIncidentFunctions(
+    CampaignIncidents incidents, CampaignHttp http, CampaignPublication publication, TimeProvider time, ILogger<CampaignIncidentFunctions> logger)
+{
+    [Function("OpenCampaignIncident")]
+    public async Task<IActionResult> Open(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/incidents")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var report = await request.ReadValidatedAsync<IncidentReport>(cancellationToken);
+        if (report.Problem is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var opened = await incidents.OpenAsync(campaignId, report.Value!, actor.Value!, cancellationToken);
+        if (!opened.IsSuccess)
+        {
+            return ApiResult.Problem(opened.Problem!, request);
+        }
+
+        var result = opened.Value!;
+        await publication.SyncAsync(result.Campaign, cancellationToken);
+        if (result.Notify.Count > 0)
+        {
+            // The IncidentOpened event (outbox) carries whom to notify; the log line is the operators' immediate trace.
+            logger.LogWarning("Campaign {CampaignId} incident {IncidentId} ({Severity} {Type}): notifying {People}.",
+                campaignId, result.Incident.Id, result.Incident.Severity, result.Incident.Type, string.Join(", ", result.Notify));
+        }
+
+        if (result.Incident.Actions.Any(a => a.Kind is IncidentActionKind.PauseCampaign or IncidentActionKind.PauseMechanic))
+        {
+            await CampaignSignals.RaiseAsync(client, campaignId, CampaignSignals.Pause,
+                new CampaignSignal(CampaignSignals.Pause, actor.Value!.Id, $"incident {result.Incident.Id}: {result.Incident.Title}", time.GetUtcNow()), cancellationToken);
+        }
+
+        return CampaignHttp.Json(StatusCodes.Status201Created, new { incident = result.Incident, notified = result.Notify, campaign = CampaignView.Of(result.Campaign) })
+            .WithHeader("Location", $"/api/campaigns/{campaignId}/incidents/{result.Incident.Id}");
+    }
+
+    [Function("ListCampaignIncidents")]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/incidents")] HttpRequest request,
+        string campaignId,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var list = await incidents.ListAsync(campaignId, cancellationToken);
+        return list.ToApiResult(request, items => CampaignHttp.Ok(items));
+    }
+
+    [Function("AddCampaignIncidentNote")]
+    public async Task<IActionResult> Note(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/incidents/{incidentId}/notes")] HttpRequest request,
+        string campaignId,
+        string incidentId,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var input = await request.ReadValidatedAsync<IncidentNoteRequest>(cancellationToken);
+        if (input.Problem is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var updated = await incidents.AddNoteAsync(campaignId, incidentId, input.Value!.Note, actor.Value!, cancellationToken);
+        return updated.ToApiResult(request, i => CampaignHttp.Ok(i));
+    }
+
+    [Function("ResolveCampaignIncident")]
+    public async Task<IActionResult> Resolve(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/incidents/{incidentId}/resolve")] HttpRequest request,
+        string campaignId,
+        string incidentId,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var input = await request.ReadValidatedAsync<IncidentResolutionRequest>(cancellationToken);
+        if (input.Problem is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var resolved = await incidents.ResolveAsync(campaignId, incidentId, input.Value!.Resolution, actor.Value!, cancellationToken);
+        return resolved.ToApiResult(request, i => CampaignHttp.Ok(i));
+    }
+}

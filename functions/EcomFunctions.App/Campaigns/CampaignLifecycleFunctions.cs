@@ -1,0 +1,373 @@
+using EcomFunctions.App.Platform;
+using EcomFunctions.Domain.Campaigns;
+using EcomFunctions.Domain.Platform;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using EcomFunctions.Storage.Campaigns;
+using Microsoft.Extensions.Options;
+
+namespace EcomFunctions.App.Campaigns;
+
+/// <summary>
+/// Driving a campaign: submit (starts <c>campaign-{id}</c> once), approval (four-eyes), readiness, pause, resume, kill,
+/// extend, cancel, reopen, mechanic pause/resume, lessons learned. Each endpoint applies the change through the domain
+/// (audited, version-checked, liveness published in the same save) and then signals the orchestration.
+/// </summary>
+public sealed class CampaignLifecycleFunctions(
+    CampaignPlanning planning,
+    CampaignApprovals approvals,
+    CampaignOperations operations,
+    CampaignHttp http,
+    IdempotentRequests idempotency,
+    CampaignPublication publication,
+    IOptions<CampaignRuntimeOptions> runtime,
+    TimeProvider time)
+{
+    [Function("SubmitCampaign")]
+    public async Task<IActionResult> Submit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/submit")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, OperatorRoles.CampaignManager);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        if (version.Problem is { } badVersion)
+        {
+            return ApiResult.Problem(badVersion, request);
+        }
+
+        return await idempotency.RunAsync(request, "campaign-submit", keyRequired: false, async () =>
+        {
+            // A repeated submit is a no-op in the domain and StartOnceAsync finds the running instance: one orchestration.
+            var submitted = await planning.SubmitAsync(campaignId, version.Value, actor.Value!, cancellationToken);
+            if (!submitted.IsSuccess)
+            {
+                return ApiResult.Problem(submitted.Problem!, request);
+            }
+
+            var instanceId = CampaignSignals.InstanceId(campaignId);
+            var settings = runtime.Value;
+            var started = await client.StartOnceAsync(nameof(CampaignOrchestration.CampaignOrchestrator), instanceId,
+                new CampaignRun(campaignId, Retry: new RunRetry(settings.ActivityAttempts, settings.ActivityRetryInterval.TotalSeconds)), cancellationToken);
+            return CampaignHttp.Json(StatusCodes.Status202Accepted, new SubmitResponse(instanceId, started, CampaignView.Of(submitted.Value!)))
+                .WithHeader("Location", $"/api/campaigns/{campaignId}/status")
+                .WithHeader("ETag", CampaignHttp.ETagOf(submitted.Value!.Version));
+        }, cancellationToken);
+    }
+
+    /// <summary>Approve or reject: CampaignApprover only, and never whoever created, edited or submitted the plan (403).</summary>
+    [Function("DecideCampaignApproval")]
+    public async Task<IActionResult> Approval(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/approval")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, OperatorRoles.CampaignApprover);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        var input = await request.ReadValidatedAsync<ApprovalRequest>(cancellationToken);
+        if ((version.Problem ?? input.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var decision = input.Value!;
+        var decided = decision.Approved
+            ? await approvals.ApproveAsync(campaignId, decision.Comment, version.Value, actor.Value!, cancellationToken)
+            : await approvals.RejectAsync(campaignId, decision.Comment!, version.Value, actor.Value!, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Approval, actor.Value!, decision.Comment, decided, cancellationToken);
+    }
+
+    [Function("GetCampaignReadiness")]
+    public async Task<IActionResult> GetReadiness(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/readiness")] HttpRequest request,
+        string campaignId,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var campaign = await planning.GetAsync(campaignId, cancellationToken);
+        return campaign.ToApiResult(request, c =>
+        {
+            var report = ReadinessGate.Check(c);
+            return CampaignHttp.Ok(new { ready = report.IsReady, overridden = report.IsOverridden, missing = report.Missing, c.Readiness.Confirmations, c.Readiness.Override });
+        });
+    }
+
+    /// <summary>Confirm readiness items, name contingency owners, or override the gate with a reason (all audited).</summary>
+    [Function("UpdateCampaignReadiness")]
+    public async Task<IActionResult> Readiness(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/readiness")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        var input = await request.ReadValidatedAsync<ReadinessRequest>(cancellationToken);
+        if ((version.Problem ?? input.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        // Applied in order, each against the version the previous one produced; the first refusal stops the rest.
+        var body = input.Value!;
+        var expected = version.Value;
+        var steps = new List<Func<long?, Task<Result<Campaign>>>>();
+        if (body.Confirm is { Count: > 0 } items)
+        {
+            steps.Add(v => operations.ConfirmReadinessAsync(campaignId, items, body.Note, v, actor.Value!, cancellationToken));
+        }
+
+        if (body.ContingencyOwners is { Count: > 0 } owners)
+        {
+            steps.Add(v => planning.AssignContingencyOwnersAsync(campaignId, owners, v, actor.Value!, cancellationToken));
+        }
+
+        if (!string.IsNullOrWhiteSpace(body.OverrideReason))
+        {
+            steps.Add(v => operations.OverrideReadinessAsync(campaignId, body.OverrideReason, v, actor.Value!, cancellationToken));
+        }
+
+        Result<Campaign> result = Problem.Validation("$", "Nothing to do.");
+        foreach (var step in steps)
+        {
+            result = await step(expected);
+            if (!result.IsSuccess)
+            {
+                break;
+            }
+
+            expected = expected is null ? null : result.Value!.Version;
+        }
+
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Readiness, actor.Value!, body.OverrideReason ?? body.Note, result, cancellationToken);
+    }
+
+    [Function("PauseCampaign")]
+    public Task<IActionResult> Pause(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/pause")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        ReasonedAsync(request, campaignId, client, CampaignSignals.Pause,
+            (reason, expected, actor) => operations.PauseAsync(campaignId, reason, expected, actor, cancellationToken), cancellationToken);
+
+    [Function("ResumeCampaign")]
+    public async Task<IActionResult> Resume(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/resume")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        var input = await ReadOptionalAsync<CommentRequest>(request, new CommentRequest(), cancellationToken);
+        if ((version.Problem ?? input.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var resumed = await operations.ResumeAsync(campaignId, input.Value!.Comment, version.Value, actor.Value!, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Resume, actor.Value!, input.Value.Comment, resumed, cancellationToken);
+    }
+
+    /// <summary>The emergency stop: the saved kill is what the coupon claim path reads (within 1 s); the orchestration then winds down.</summary>
+    [Function("KillCampaign")]
+    public Task<IActionResult> Kill(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/kill")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        ReasonedAsync(request, campaignId, client, CampaignSignals.Kill,
+            (reason, expected, actor) => operations.KillAsync(campaignId, reason, expected, actor, cancellationToken), cancellationToken);
+
+    [Function("ExtendCampaign")]
+    public async Task<IActionResult> Extend(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/extend")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, OperatorRoles.CampaignManager);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        var input = await request.ReadValidatedAsync<ExtendRequest>(cancellationToken);
+        if ((version.Problem ?? input.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var extended = await operations.ExtendAsync(campaignId, input.Value!.End, input.Value.Reason, version.Value, actor.Value!, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Extend, actor.Value!, input.Value.Reason, extended, cancellationToken);
+    }
+
+    [Function("CancelCampaign")]
+    public Task<IActionResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/cancel")] HttpRequest request,
+        string campaignId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        ReasonedAsync(request, campaignId, client, CampaignSignals.Cancel,
+            (reason, expected, actor) => planning.CancelAsync(campaignId, reason, expected, actor, cancellationToken), cancellationToken);
+
+    [Function("ReopenCampaign")]
+    public async Task<IActionResult> Reopen(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/reopen")] HttpRequest request,
+        string campaignId,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, OperatorRoles.CampaignManager);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        if (version.Problem is { } badVersion)
+        {
+            return ApiResult.Problem(badVersion, request);
+        }
+
+        var reopened = await planning.ReopenAsync(campaignId, version.Value, actor.Value!, cancellationToken);
+        return reopened.ToApiResult(request, c => CampaignHttp.Campaign(c));
+    }
+
+    [Function("PauseCampaignMechanic")]
+    public Task<IActionResult> PauseMechanic(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/mechanics/{mechanicId}/pause")] HttpRequest request,
+        string campaignId,
+        string mechanicId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        ReasonedAsync(request, campaignId, client, CampaignSignals.Pause,
+            (reason, expected, actor) => operations.PauseMechanicAsync(campaignId, mechanicId, reason, expected, actor, cancellationToken), cancellationToken);
+
+    [Function("ResumeCampaignMechanic")]
+    public async Task<IActionResult> ResumeMechanic(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/mechanics/{mechanicId}/resume")] HttpRequest request,
+        string campaignId,
+        string mechanicId,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        var input = await ReadOptionalAsync<CommentRequest>(request, new CommentRequest(), cancellationToken);
+        if ((version.Problem ?? input.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var resumed = await operations.ResumeMechanicAsync(campaignId, mechanicId, input.Value!.Comment, version.Value, actor.Value!, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Resume, actor.Value!, input.Value.Comment, resumed, cancellationToken);
+    }
+
+    [Function("RecordCampaignLessons")]
+    public async Task<IActionResult> Lessons(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "campaigns/{campaignId}/lessons")] HttpRequest request,
+        string campaignId,
+        CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, OperatorRoles.CampaignManager);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        var input = await request.ReadValidatedAsync<LessonsRequest>(cancellationToken);
+        if ((version.Problem ?? input.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var recorded = await planning.RecordLessonsAsync(campaignId, input.Value!.LessonsLearned, version.Value, actor.Value!, cancellationToken);
+        return recorded.ToApiResult(request, c => CampaignHttp.Campaign(c));
+    }
+
+    private async Task<IActionResult> ReasonedAsync(
+        HttpRequest request, string campaignId, DurableTaskClient client, string signal,
+        Func<string, long?, CampaignActor, Task<Result<Campaign>>> operation, CancellationToken cancellationToken)
+    {
+        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
+        if (actor.Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        var version = CampaignHttp.IfMatch(request);
+        var input = await request.ReadValidatedAsync<ReasonRequest>(cancellationToken);
+        if ((version.Problem ?? input.Problem) is { } invalid)
+        {
+            return ApiResult.Problem(invalid, request);
+        }
+
+        var result = await operation(input.Value!.Reason, version.Value, actor.Value!);
+        return await SignalAsync(request, client, campaignId, signal, actor.Value!, input.Value.Reason, result, cancellationToken);
+    }
+
+    /// <summary>After a successful change, wakes the orchestration (who, why, when travel with the signal).</summary>
+    private async Task<IActionResult> SignalAsync(
+        HttpRequest request, DurableTaskClient client, string campaignId, string name, CampaignActor actor, string? reason, Result<Campaign> result,
+        CancellationToken cancellationToken)
+    {
+        if (!result.IsSuccess)
+        {
+            return ApiResult.Problem(result.Problem!, request);
+        }
+
+        // Repairs the published liveness should an earlier attempt of this request have saved the change and then failed.
+        await publication.SyncAsync(result.Value!, cancellationToken);
+        await CampaignSignals.RaiseAsync(client, campaignId, name, new CampaignSignal(name, actor.Id, reason, time.GetUtcNow()), cancellationToken);
+        return CampaignHttp.Campaign(result.Value!);
+    }
+
+    /// <summary>A body that may be absent (then <paramref name="empty"/>); present, it is validated like any other.</summary>
+    private static async Task<Result<T>> ReadOptionalAsync<T>(HttpRequest request, T empty, CancellationToken cancellationToken) where T : class
+    {
+        var body = await request.ReadBodyAsync(cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return body.Problem!;
+        }
+
+        return body.Value!.Length == 0 ? empty : await request.ReadValidatedAsync<T>(cancellationToken);
+    }
+}
