@@ -219,7 +219,12 @@ public static class CampaignOrchestration
         }
 
         var first = await Task.WhenAny(waits);
-        await cancel.CancelAsync();
+
+        // Synchronously: CancelAsync would run the cancellation callbacks on the thread pool, outside the
+        // orchestrator's single-threaded replay, and the episode would never reach ContinueAsNew.
+#pragma warning disable CA1849
+        cancel.Cancel();
+#pragma warning restore CA1849
         return first is Task<CampaignSignal> { IsCompletedSuccessfully: true } received ? received.Result : null;
     }
 
