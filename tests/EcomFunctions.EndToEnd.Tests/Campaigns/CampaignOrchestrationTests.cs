@@ -52,7 +52,7 @@ public sealed class CampaignOrchestrationTests(CampaignHostFixture fixture) : IC
             actions);
         var snapshots = await Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/campaigns/{id}/snapshots");
         Assert.True(snapshots.GetArrayLength() >= 3, $"monitoring snapshots: {snapshots.GetArrayLength()}");
-        Assert.Contains(await EventsOfAsync("Ecom.Campaigns.CampaignEvaluated", id), e => e.GetProperty("campaignId").GetString() == id);
+        Assert.Contains(await CampaignEvents.OfAsync("Ecom.Campaigns.CampaignEvaluated", id), e => e.GetProperty("campaignId").GetString() == id);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class CampaignOrchestrationTests(CampaignHostFixture fixture) : IC
         Assert.Equal("evaluated", done.GetProperty("state").GetString());
         var report = await Api.ReportAsync(id);
         Assert.Equal(("pat", "payment outage"), (report.GetProperty("termination").GetProperty("by").GetString(), report.GetProperty("termination").GetProperty("comment").GetString()));
-        var killedEvent = Assert.Single(await EventsOfAsync("Ecom.Campaigns.CampaignKilled", id));
+        var killedEvent = Assert.Single(await CampaignEvents.OfAsync("Ecom.Campaigns.CampaignKilled", id));
         Assert.Equal("payment outage", killedEvent.GetProperty("reason").GetString());
         Assert.Equal(JsonValueKind.Array, killedEvent.GetProperty("couponDefinitionIds").ValueKind);
     }
@@ -151,21 +151,21 @@ public sealed class CampaignOrchestrationTests(CampaignHostFixture fixture) : IC
         await Api.WaitForStateAsync(id, "live");
 
         // Four coupons of 20 redeemed: 80 % of the Marketing line. Delivered twice, as at-least-once delivery may.
-        var first = Enumerable.Range(1, 4).Select(i => Redeemed(id, $"{id}-cp{i}", 20m)).ToList();
-        await DeliverAsync(first);
-        await DeliverAsync(first);
+        var first = Enumerable.Range(1, 4).Select(i => CampaignEvents.Redeemed(id, $"{id}-cp{i}", 20m)).ToList();
+        await CampaignEvents.DeliverAsync(first);
+        await CampaignEvents.DeliverAsync(first);
         await Eventually.HoldsAsync(() => BudgetAsync(id), b => Spent(b, "marketing") == 80m);
         Assert.Contains("Marketing@80", (await BudgetAsync(id)).GetProperty("raisedAlerts").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal("live", (await Api.GetAsync(id)).GetProperty("liveness").GetString());
 
         // The fifth exhausts the line: every spending mechanic pauses, which the coupon claim path sees as paused.
-        await DeliverAsync([Redeemed(id, $"{id}-cp5", 20m), .. first]);
+        await CampaignEvents.DeliverAsync([CampaignEvents.Redeemed(id, $"{id}-cp5", 20m), .. first]);
         var exhausted = await Eventually.HoldsAsync(() => Api.GetAsync(id), c => c.GetProperty("liveness").GetString() == "paused");
         Assert.Equal("live", exhausted.GetProperty("state").GetString());
         Assert.Equal(["ten-off", "coupon-20"], exhausted.GetProperty("campaign").GetProperty("pausedMechanics").EnumerateArray().Select(p => p.GetProperty("mechanicId").GetString()));
         Assert.All(exhausted.GetProperty("campaign").GetProperty("pausedMechanics").EnumerateArray(), p => Assert.Equal("budget", p.GetProperty("source").GetString()));
         Assert.Equal(100m, Spent(await BudgetAsync(id), "marketing"));
-        var alerts = await Eventually.HoldsAsync(() => EventsOfAsync("Ecom.Campaigns.BudgetAlert", id), a => a.Count >= 2);
+        var alerts = await Eventually.HoldsAsync(() => CampaignEvents.OfAsync("Ecom.Campaigns.BudgetAlert", id), a => a.Count >= 2);
         Assert.Equal([0.8m, 1m], alerts.Where(e => e.GetProperty("scope").GetString() == "Marketing").Select(e => e.GetProperty("threshold").GetDecimal()).Order());
         var offers = await Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "api/storefront/offers?memberId=m-budget", principal: null);
         Assert.DoesNotContain(offers.GetProperty("offers").EnumerateArray(), o => o.GetProperty("campaignId").GetString() == id);
@@ -196,13 +196,13 @@ public sealed class CampaignOrchestrationTests(CampaignHostFixture fixture) : IC
             s => s.GetProperty("nextStep").GetProperty("kind").GetString() == "awaitReadiness" && s.GetProperty("state").GetString() == "scheduled", TimeSpan.FromSeconds(30));
         Assert.Equal(["stockConfirmed", "logisticsConfirmed", "loadTestDone"], held.GetProperty("readiness").GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("notLive", held.GetProperty("liveness").GetString());
-        var alert = Assert.Single(await Eventually.HoldsAsync(() => EventsOfAsync("Ecom.Campaigns.ReadinessAlert", id), a => a.Count > 0));
+        var alert = Assert.Single(await Eventually.HoldsAsync(() => CampaignEvents.OfAsync("Ecom.Campaigns.ReadinessAlert", id), a => a.Count > 0));
         Assert.Equal(3, alert.GetProperty("missing").GetArrayLength());
 
         // Still held a few re-checks later: the start waits, the alert is not repeated for the same gaps.
         await Task.Delay(2500);
         Assert.Equal("scheduled", (await Api.StatusAsync(id)).GetProperty("state").GetString());
-        Assert.Single(await EventsOfAsync("Ecom.Campaigns.ReadinessAlert", id));
+        Assert.Single(await CampaignEvents.OfAsync("Ecom.Campaigns.ReadinessAlert", id));
 
         await Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/campaigns/{id}/readiness", new { overrideReason = "load test signed off by phone" }, CampaignDriver.Approver);
         await Api.WaitForStateAsync(id, "live", TimeSpan.FromSeconds(20));
@@ -305,36 +305,4 @@ public sealed class CampaignOrchestrationTests(CampaignHostFixture fixture) : IC
 
     private static decimal Spent(JsonElement budget, string line) =>
         budget.GetProperty("budget").GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("line").GetString() == line).GetProperty("spent").GetDecimal();
-
-    private static DomainEvent Redeemed(string campaignId, string couponId, decimal faceValue)
-    {
-        var data = new CouponRedeemed(couponId, "def-" + campaignId, "m-" + couponId, campaignId, "o-" + couponId, faceValue, faceValue, DateTimeOffset.UtcNow);
-        return new DomainEvent(DomainEvent.StableId(CouponEventTypes.CouponRedeemed, CouponEventTypes.CouponSubject(couponId), data.OrderId),
-            CouponEventTypes.CouponRedeemed, CouponEventTypes.CouponSubject(couponId), data.RedeemedAt, JsonSerializer.Serialize(data, CouponEventTypes.JsonOptions));
-    }
-
-    /// <summary>Delivers events to the spend queue exactly as the outbox dispatcher does for a subscription.</summary>
-    private static async Task DeliverAsync(IReadOnlyList<DomainEvent> events)
-    {
-        var queue = new QueueClient(Azurite.ConnectionString, QueueNames.CampaignSpend, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queue.CreateIfNotExistsAsync();
-        await queue.SendMessageAsync(EcomJson.Serialize(new EventDelivery(events)));
-    }
-
-    /// <summary>The data of the campaign events of a type published to the local event sink.</summary>
-    private static async Task<IReadOnlyList<JsonElement>> EventsOfAsync(string type, string campaignId)
-    {
-        var table = new TableClient(Azurite.ConnectionString, TableNames.LocalEvents);
-        var found = new List<JsonElement>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == type))
-        {
-            var data = JsonDocument.Parse(row.GetString("Data") ?? "{}").RootElement.Clone();
-            if (data.TryGetProperty("campaignId", out var c) && c.GetString() == campaignId)
-            {
-                found.Add(data);
-            }
-        }
-
-        return found;
-    }
 }
