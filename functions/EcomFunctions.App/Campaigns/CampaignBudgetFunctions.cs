@@ -99,7 +99,14 @@ public sealed class CampaignBudgetFunctions(
         var recorded = await budgets.RecordSpendAsync(campaignId, [entry], cancellationToken);
         if (!recorded.IsSuccess)
         {
-            return ApiResult.Problem(recorded.Problem!, request);
+            // The use case checks batches ("entries[0].amount"); this endpoint books one entry ("amount").
+            var problem = recorded.Problem!;
+            if (problem.Errors is { Count: > 0 } fieldErrors)
+            {
+                problem = problem with { Errors = fieldErrors.ToDictionary(e => e.Key.StartsWith("entries[0].", StringComparison.Ordinal) ? e.Key["entries[0].".Length..] : e.Key, e => e.Value) };
+            }
+
+            return ApiResult.Problem(problem, request);
         }
 
         await SignalIfGuardActedAsync(client, campaignId, recorded.Value!.Check, actor.Value!.Id, cancellationToken);

@@ -81,7 +81,14 @@ public sealed record ReallocationRequest(
     BudgetLineKind From,
     BudgetLineKind To,
     decimal Amount,
-    [property: Required, StringLength(Campaign.MaxReasonLength, MinimumLength = 1)] string Reason);
+    [property: Required, StringLength(Campaign.MaxReasonLength, MinimumLength = 1)] string Reason) : ISelfValidating
+{
+    public void Validate(FieldErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.AddIf(Amount <= 0, "amount", "The amount must be positive.");
+    }
+}
 
 /// <summary>What a submit did: the campaign, and whether this request started its orchestration (false for a repeat).</summary>
 public sealed record SubmitResponse(string InstanceId, bool Started, CampaignView Campaign);
