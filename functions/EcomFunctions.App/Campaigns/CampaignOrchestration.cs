@@ -20,9 +20,13 @@ public sealed record CampaignRun(
     IReadOnlyList<string>? FailedStages = null,
     CampaignSignal? LastSignal = null,
     RunRetry? Retry = null,
-    int Steps = 0);
+    int Steps = 0,
+    long KnownVersion = 0);
 
-/// <summary>The timeline's next step as the orchestrator needs it (state and stage included).</summary>
+/// <summary>
+/// Where an episode's activity stopped: the step that takes time (its kind, until when, the stage at that moment and
+/// the stage the campaign has open), the campaign's state and version, and the immediate steps it performed first.
+/// </summary>
 public sealed record CampaignStepView(
     string Kind,
     DateTimeOffset? Until,
@@ -33,7 +37,8 @@ public sealed record CampaignStepView(
     string State,
     long Version,
     IReadOnlyList<string> Missing,
-    string? Reason);
+    string? Reason,
+    IReadOnlyList<string> Performed);
 
 /// <summary>The orchestration's custom status: where the campaign is and what the orchestration is doing about it.</summary>
 public sealed record CampaignRunStatus(
@@ -46,7 +51,8 @@ public sealed record CampaignRunStatus(
     int Steps,
     IReadOnlyList<string> FailedStages,
     IReadOnlyList<string> MissingReadiness,
-    CampaignSignal? LastSignal);
+    CampaignSignal? LastSignal,
+    IReadOnlyList<string> Performed);
 
 /// <summary>The orchestration's output once nothing is left to do.</summary>
 public sealed record CampaignRunOutcome(string CampaignId, string State, int Episodes, int Steps);
@@ -54,24 +60,47 @@ public sealed record CampaignRunOutcome(string CampaignId, string State, int Epi
 /// <summary>What an activity did: whether the step happened and the campaign's state afterwards.</summary>
 public sealed record StepResult(bool Done, string State, string? Problem);
 
+/// <summary>The next-step question: which campaign, the version the previous episode saw, and the episode number.</summary>
+public sealed record StepRequest(string CampaignId, long KnownVersion, int Episode, IReadOnlyList<string>? FailedStages = null);
+
 public sealed record StageTransition(string CampaignId, string? From, string? To, RunRetry? Retry);
 
 public sealed record StageInput(string CampaignId, string Stage);
 
 public sealed record StageFailureInput(string CampaignId, string Stage, string Error);
 
-public sealed record CancelInput(string CampaignId, string Reason);
-
 public sealed record MonitorView(string State, long Version, MetricsCounts Totals, decimal? SpendingBurn, bool BudgetExhausted, int OpenIncidents, IReadOnlyList<string> NewAlerts);
 
-public sealed record EvaluationView(bool Done, string State, decimal Sales, long Orders, decimal Cost, decimal? Roi, string? Problem);
+/// <summary>When a stage sub-orchestration is due: the timeline's stage at this step differs from the stage the campaign has open.</summary>
+public static class CampaignStages
+{
+    private static readonly string[] Stageful =
+    [
+        nameof(CampaignStepKind.WaitForStart), nameof(CampaignStepKind.GoLive), nameof(CampaignStepKind.Monitor),
+        nameof(CampaignStepKind.End), nameof(CampaignStepKind.WaitForLateOrders), nameof(CampaignStepKind.Evaluate),
+    ];
+
+    /// <summary>The stage to open (or, between stages and at the end, to close), unless its sub-orchestration failed before.</summary>
+    public static string? TransitionTarget(string stepKind, string? stage, string? currentStage, IReadOnlyCollection<string> failedStages)
+    {
+        ArgumentNullException.ThrowIfNull(failedStages);
+        if (!Stageful.Contains(stepKind, StringComparer.Ordinal) || string.Equals(stage, currentStage, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var target = stage ?? currentStage!;
+        return failedStages.Contains(target, StringComparer.Ordinal) ? null : target;
+    }
+}
 
 /// <summary>
-/// <c>campaign-{id}</c>: drives a campaign from submission to evaluation. Each episode asks the domain's
-/// <see cref="CampaignTimeline"/> (through <see cref="CampaignActivities.NextCampaignStep"/>) what to do next, performs
-/// that one step — an activity, a durable timer that operator signals can cut short, or a stage sub-orchestration — and
-/// continues as new, so the history stays small however long the campaign runs, and a replay, a restart or a lost timer
-/// always resumes from the campaign's stored state. Deterministic: time only from the context, I/O only in activities.
+/// <c>campaign-{id}</c>: drives a campaign from submission to evaluation. Each episode lets
+/// <see cref="CampaignActivities.AdvanceCampaign"/> ask the domain's <see cref="CampaignTimeline"/> what to do and do
+/// the immediate steps, then performs the one step that takes time — a durable timer that operator signals (Approval,
+/// Readiness, Pause, Resume, Kill, Extend, Cancel, Budget) cut short, or a stage sub-orchestration — and continues as
+/// new, so the history stays small however long the campaign runs, and a replay, a restart or a lost timer always
+/// resumes from the campaign's stored state. Deterministic: time only from the context, I/O only in activities.
 /// </summary>
 public static class CampaignOrchestration
 {
@@ -84,18 +113,21 @@ public static class CampaignOrchestration
         var run = context.GetInput<CampaignRun>()!;
         var retry = Retry(run.Retry);
         var failed = (run.FailedStages ?? []).ToList();
-        var steps = run.Steps + 1;
         var signal = run.LastSignal;
 
-        var step = await context.CallActivityAsync<CampaignStepView>(nameof(CampaignActivities.NextCampaignStep), run.CampaignId, retry);
-        var kind = Enum.Parse<CampaignStepKind>(step.Kind);
-        context.SetCustomStatus(new CampaignRunStatus(run.CampaignId, step.State, step.Kind, step.CurrentStage ?? step.Stage, step.Until, run.Episode, steps, failed, step.Missing, signal));
-        if (kind == CampaignStepKind.Complete)
+        // The activity performs every immediate step the timeline calls for (schedule, go live, end, evaluate …) and
+        // stops at the first thing that takes time: a wait, or a stage boundary.
+        var step = await context.CallActivityAsync<CampaignStepView>(nameof(CampaignActivities.AdvanceCampaign),
+            new StepRequest(run.CampaignId, run.KnownVersion, run.Episode, failed), retry);
+        var steps = run.Steps + step.Performed.Count + 1;
+        context.SetCustomStatus(new CampaignRunStatus(run.CampaignId, step.State, step.Kind, step.CurrentStage ?? step.Stage, step.Until, run.Episode, steps, failed,
+            step.Missing, signal, step.Performed));
+        if (step.Kind == nameof(CampaignStepKind.Complete))
         {
             return new CampaignRunOutcome(run.CampaignId, step.State, run.Episode + 1, steps);
         }
 
-        if (StageToOpenOrClose(kind, step, failed) is { } target)
+        if (CampaignStages.TransitionTarget(step.Kind, step.Stage, step.CurrentStage, failed) is { } target)
         {
             // Stages run as sub-orchestrations: close the open one, open the next, snapshot at the boundary. A stage
             // that fails is recorded as an incident and not retried; the campaign itself carries on.
@@ -112,54 +144,14 @@ public static class CampaignOrchestration
                 await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.RecordStageFailure),
                     new StageFailureInput(run.CampaignId, target, ex.FailureDetails.ErrorMessage), retry);
             }
-
-            steps++;
         }
         else
         {
-            switch (kind)
-            {
-                case CampaignStepKind.WaitForApproval:
-                case CampaignStepKind.WaitForPreheat:
-                case CampaignStepKind.WaitForStart:
-                case CampaignStepKind.WaitForLateOrders:
-                    signal = await WaitAsync(context, step.Until) ?? signal;
-                    break;
-                case CampaignStepKind.ExpireApproval:
-                    await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.ExpireCampaignApproval), run.CampaignId, retry);
-                    break;
-                case CampaignStepKind.Schedule:
-                    await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.ScheduleCampaign), run.CampaignId, retry);
-                    break;
-                case CampaignStepKind.AwaitReadiness:
-                    await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.AlertCampaignReadiness), run.CampaignId, retry);
-                    signal = await WaitAsync(context, step.Until) ?? signal;
-                    steps++;
-                    break;
-                case CampaignStepKind.GoLive:
-                    await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.TakeCampaignLive), run.CampaignId, retry);
-                    break;
-                case CampaignStepKind.Monitor:
-                    await context.CallActivityAsync<MonitorView>(nameof(CampaignActivities.MonitorCampaign), run.CampaignId, retry);
-                    signal = await WaitAsync(context, step.Until) ?? signal;
-                    steps++;
-                    break;
-                case CampaignStepKind.End:
-                    await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.EndCampaign), run.CampaignId, retry);
-                    break;
-                case CampaignStepKind.Evaluate:
-                    await context.CallActivityAsync<EvaluationView>(nameof(CampaignActivities.EvaluateCampaign), run.CampaignId, retry);
-                    break;
-                case CampaignStepKind.CancelUnstarted:
-                    await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.CancelUnstartedCampaign),
-                        new CancelInput(run.CampaignId, step.Reason ?? "The campaign's window passed before it could go live."), retry);
-                    break;
-            }
-
-            steps++;
+            // Wait for approval, preheat, start, the next monitoring tick or the late-order window — or an operator.
+            signal = await WaitAsync(context, step.Until) ?? signal;
         }
 
-        context.ContinueAsNew(run with { Episode = run.Episode + 1, FailedStages = failed, LastSignal = signal, Steps = steps });
+        context.ContinueAsNew(run with { Episode = run.Episode + 1, FailedStages = failed, LastSignal = signal, Steps = steps, KnownVersion = step.Version });
         return null;
     }
 
@@ -182,20 +174,6 @@ public static class CampaignOrchestration
 
         var snapshot = await context.CallActivityAsync<MonitorView>(nameof(CampaignActivities.MonitorCampaign), transition.CampaignId, retry);
         return $"{transition.From ?? "-"} -> {transition.To ?? "-"} ({snapshot.State})";
-    }
-
-    /// <summary>The stage to open (or, between stages and at the end, to close) before this step, unless its sub-orchestration failed before.</summary>
-    private static string? StageToOpenOrClose(CampaignStepKind kind, CampaignStepView step, IReadOnlyCollection<string> failed)
-    {
-        var stageful = kind is CampaignStepKind.WaitForStart or CampaignStepKind.GoLive or CampaignStepKind.Monitor or
-            CampaignStepKind.End or CampaignStepKind.WaitForLateOrders or CampaignStepKind.Evaluate;
-        if (!stageful || string.Equals(step.Stage, step.CurrentStage, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var target = step.Stage ?? step.CurrentStage!;
-        return failed.Contains(target, StringComparer.Ordinal) ? null : target;
     }
 
     /// <summary>
@@ -248,60 +226,110 @@ public sealed class CampaignActivities(
     TimeProvider time,
     ILogger<CampaignActivities> logger)
 {
-    /// <summary>
-    /// The next step from the stored campaign and the current time. It also re-publishes the campaign's liveness and
-    /// directory entry (version-guarded), which repairs a publish lost after an earlier save.
-    /// </summary>
-    [Function(nameof(NextCampaignStep))]
-    public async Task<CampaignStepView> NextCampaignStep([ActivityTrigger] string campaignId, CancellationToken cancellationToken)
-    {
-        var campaign = await campaigns.GetAsync(campaignId, cancellationToken);
-        if (campaign is null)
-        {
-            return new CampaignStepView(nameof(CampaignStepKind.Complete), null, null, null, null, null, "Missing", 0, [], "No such campaign.");
-        }
+    private const int SyncEvery = 10;
 
-        await publication.SyncAsync(campaign, cancellationToken);
-        var step = CampaignTimeline.Next(campaign, time.GetUtcNow(), options);
-        var stages = campaign.Plan.Schedule.Stages.OrderBy(s => s.Start).Select(s => s.Name).ToList();
-        int? IndexOf(string? name) => name is null ? null : stages.IndexOf(name);
-        return new CampaignStepView(step.Kind.ToString(), step.Until, step.Stage, IndexOf(step.Stage), campaign.CurrentStage, IndexOf(campaign.CurrentStage),
-            campaign.State.ToString(), campaign.Version, (step.MissingReadiness ?? []).Select(m => m.ToString()).ToList(), step.Reason);
-    }
+    /// <summary>Immediate steps one episode performs at most (a full day of catching up is schedule, go live, end, evaluate).</summary>
+    private const int MaxStepsPerEpisode = 8;
 
-    [Function(nameof(ExpireCampaignApproval))]
-    public async Task<StepResult> ExpireCampaignApproval([ActivityTrigger] string campaignId, CancellationToken cancellationToken) =>
-        Report("expire approval", campaignId, await approvals.ExpireAsync(campaignId, cancellationToken));
+    /// <summary>The view's kind when a step was refused and is tried again after a short wait.</summary>
+    public const string RetryKind = "Retry";
 
     /// <summary>
-    /// At preheat: Scheduled. Its CampaignScheduled event names the linked coupon definitions, the channels and the
-    /// audience, which is what the Coupons capability allocates inventory from and what audience notifications are
-    /// scheduled from.
+    /// One episode's work: asks the timeline for the next step and performs it while it is immediate — expire the
+    /// approval, schedule (its CampaignScheduled event names the coupon definitions, channels and audience: what the
+    /// Coupons capability allocates from and audience notifications are scheduled from), go live, end (CampaignEnded
+    /// lets Coupons release unused inventory), evaluate, cancel an unstarted campaign — re-planning after each; it stops
+    /// at the first step that takes time (returned to the orchestrator, which waits or runs a stage sub-orchestration),
+    /// taking the monitoring snapshot or raising the readiness alert on the way. Every operation is idempotent, so a
+    /// retry resumes from what was stored. It also re-publishes liveness and the directory entry (version-guarded) when
+    /// the campaign changed since the last episode, and every few episodes, which repairs a publish lost after a save.
     /// </summary>
-    [Function(nameof(ScheduleCampaign))]
-    public async Task<StepResult> ScheduleCampaign([ActivityTrigger] string campaignId, CancellationToken cancellationToken) =>
-        Report("schedule", campaignId, await operations.ScheduleAsync(campaignId, cancellationToken));
-
-    [Function(nameof(AlertCampaignReadiness))]
-    public async Task<StepResult> AlertCampaignReadiness([ActivityTrigger] string campaignId, CancellationToken cancellationToken)
+    [Function(nameof(AdvanceCampaign))]
+    public async Task<CampaignStepView> AdvanceCampaign([ActivityTrigger] StepRequest request, CancellationToken cancellationToken)
     {
-        var alerted = await operations.AlertReadinessAsync(campaignId, cancellationToken);
-        if (alerted.IsSuccess)
+        ArgumentNullException.ThrowIfNull(request);
+        var performed = new List<string>();
+        CampaignStepKind? refused = null;
+        for (var round = 0; ; round++)
         {
-            logger.LogWarning("Campaign {CampaignId} cannot start: readiness gate closed ({Missing} missing); operators alerted.",
-                campaignId, string.Join(", ", ReadinessGate.Check(alerted.Value!).Missing));
-        }
+            var campaign = await campaigns.GetAsync(request.CampaignId, cancellationToken);
+            if (campaign is null)
+            {
+                return new CampaignStepView(nameof(CampaignStepKind.Complete), null, null, null, null, null, "Missing", 0, [], "No such campaign.", performed);
+            }
 
-        return Report("alert readiness", campaignId, alerted);
+            if (round == 0 && (campaign.Version != request.KnownVersion || request.Episode % SyncEvery == 0))
+            {
+                await publication.SyncAsync(campaign, cancellationToken);
+            }
+
+            var now = time.GetUtcNow();
+            var step = CampaignTimeline.Next(campaign, now, options);
+            var view = View(campaign, step, performed);
+            if (CampaignStages.TransitionTarget(view.Kind, view.Stage, view.CurrentStage, request.FailedStages ?? []) is not null)
+            {
+                return view;
+            }
+
+            switch (step.Kind)
+            {
+                case CampaignStepKind.Complete:
+                case CampaignStepKind.WaitForApproval:
+                case CampaignStepKind.WaitForPreheat:
+                case CampaignStepKind.WaitForStart:
+                case CampaignStepKind.WaitForLateOrders:
+                    return view;
+                case CampaignStepKind.Monitor:
+                    await MonitorAsync(request.CampaignId, cancellationToken);
+                    return view;
+                case CampaignStepKind.AwaitReadiness:
+                    var alerted = await operations.AlertReadinessAsync(request.CampaignId, cancellationToken);
+                    if (alerted.IsSuccess && alerted.Value!.Version != campaign.Version)
+                    {
+                        logger.LogWarning("Campaign {CampaignId} cannot start: readiness gate closed ({Missing} missing); operators alerted.",
+                            request.CampaignId, string.Join(", ", step.MissingReadiness ?? []));
+                    }
+
+                    return view;
+            }
+
+            if (refused == step.Kind || round >= MaxStepsPerEpisode)
+            {
+                // The same step was refused again (an operator's change raced it): try again after a short wait.
+                var retryAt = now + (options.MonitoringInterval < options.ReadinessRecheckInterval ? options.MonitoringInterval : options.ReadinessRecheckInterval);
+                return view with { Kind = RetryKind, Until = retryAt };
+            }
+
+            var result = step.Kind switch
+            {
+                CampaignStepKind.ExpireApproval => await approvals.ExpireAsync(request.CampaignId, cancellationToken),
+                CampaignStepKind.Schedule => await operations.ScheduleAsync(request.CampaignId, cancellationToken),
+                CampaignStepKind.GoLive => await operations.GoLiveAsync(request.CampaignId, cancellationToken),
+                CampaignStepKind.End => await operations.EndAsync(request.CampaignId, cancellationToken),
+                CampaignStepKind.Evaluate => await EvaluateAsync(request.CampaignId, cancellationToken),
+                CampaignStepKind.CancelUnstarted => await operations.CancelUnstartedAsync(request.CampaignId,
+                    step.Reason ?? "The campaign's window passed before it could go live.", cancellationToken),
+                _ => throw new InvalidOperationException($"Unknown step {step.Kind}."),
+            };
+            if (result.IsSuccess)
+            {
+                performed.Add(step.Kind.ToString());
+                continue;
+            }
+
+            ThrowIfTransient(result.Problem!);
+            logger.LogInformation("Campaign {CampaignId}: {Step} not done: {Problem}", request.CampaignId, step.Kind, result.Problem!.Detail);
+            refused = step.Kind;
+        }
     }
 
-    [Function(nameof(TakeCampaignLive))]
-    public async Task<StepResult> TakeCampaignLive([ActivityTrigger] string campaignId, CancellationToken cancellationToken) =>
-        Report("go live", campaignId, await operations.GoLiveAsync(campaignId, cancellationToken));
+    /// <summary>The snapshot of one monitoring tick, also taken by the stage sub-orchestrations at each boundary.</summary>
+    [Function(nameof(MonitorCampaign))]
+    public Task<MonitorView> MonitorCampaign([ActivityTrigger] string campaignId, CancellationToken cancellationToken) =>
+        MonitorAsync(campaignId, cancellationToken);
 
     /// <summary>The monitoring tick: budget guard (alerts at the threshold, pause at 100 %), figures, incidents, and a stored snapshot.</summary>
-    [Function(nameof(MonitorCampaign))]
-    public async Task<MonitorView> MonitorCampaign([ActivityTrigger] string campaignId, CancellationToken cancellationToken)
+    private async Task<MonitorView> MonitorAsync(string campaignId, CancellationToken cancellationToken)
     {
         var monitored = await evaluation.MonitorAsync(campaignId, cancellationToken);
         if (!monitored.IsSuccess)
@@ -311,10 +339,7 @@ public sealed class CampaignActivities(
         }
 
         var s = monitored.Value!;
-        var open = await incidents.ListAsync(campaignId, cancellationToken);
-        var critical = open.IsSuccess
-            ? open.Value!.Where(i => i.Status == IncidentStatus.Open && i.Severity == IncidentSeverity.Critical).Select(i => i.Id).ToList()
-            : [];
+        var critical = s.OpenCriticalIncidents;
         var alerts = s.BudgetCheck.NewAlerts.Select(a => a.Describe()).ToList();
         await snapshots.RecordAsync(new CampaignSnapshot(
             campaignId, time.GetUtcNow(), s.Campaign.State, s.Campaign.Version, s.Campaign.CurrentStage, s.Totals,
@@ -333,32 +358,26 @@ public sealed class CampaignActivities(
         return new MonitorView(s.Campaign.State.ToString(), s.Campaign.Version, s.Totals, s.Budget.SpendingBurn, s.BudgetCheck.IsExhausted, s.OpenIncidents, alerts);
     }
 
-    /// <summary>Offers close (liveness Ended); the CampaignEnded event lets the Coupons capability release unused inventory.</summary>
-    [Function(nameof(EndCampaign))]
-    public async Task<StepResult> EndCampaign([ActivityTrigger] string campaignId, CancellationToken cancellationToken) =>
-        Report("end", campaignId, await operations.EndAsync(campaignId, cancellationToken));
-
-    [Function(nameof(EvaluateCampaign))]
-    public async Task<EvaluationView> EvaluateCampaign([ActivityTrigger] string campaignId, CancellationToken cancellationToken)
+    private async Task<Domain.Platform.Result<Campaign>> EvaluateAsync(string campaignId, CancellationToken cancellationToken)
     {
         var evaluated = await evaluation.EvaluateAsync(campaignId, cancellationToken);
         if (!evaluated.IsSuccess)
         {
-            ThrowIfTransient(evaluated.Problem!);
-            return new EvaluationView(false, "", 0, 0, 0, null, evaluated.Problem!.Code);
+            return evaluated.Problem!;
         }
 
         var report = evaluated.Value!;
         logger.LogInformation("Campaign {CampaignId} evaluated: sales {Sales}, orders {Orders}, cost {Cost}, ROI {Roi}.",
             campaignId, report.Totals.Sales, report.Totals.Orders, report.Totals.Cost, report.Totals.Roi);
-        return new EvaluationView(true, report.State.ToString(), report.Totals.Sales, report.Totals.Orders, report.Totals.Cost, report.Totals.Roi, null);
+        return await campaigns.GetAsync(campaignId, cancellationToken) is { } campaign ? campaign : Domain.Platform.Problem.NotFound(campaignId);
     }
 
-    [Function(nameof(CancelUnstartedCampaign))]
-    public async Task<StepResult> CancelUnstartedCampaign([ActivityTrigger] CancelInput input, CancellationToken cancellationToken)
+    private static CampaignStepView View(Campaign campaign, CampaignStep step, IReadOnlyList<string> performed)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        return Report("cancel unstarted", input.CampaignId, await operations.CancelUnstartedAsync(input.CampaignId, input.Reason, cancellationToken));
+        var stages = campaign.Plan.Schedule.Stages.OrderBy(s => s.Start).Select(s => s.Name).ToList();
+        int? IndexOf(string? name) => name is null ? null : stages.IndexOf(name);
+        return new CampaignStepView(step.Kind.ToString(), step.Until, step.Stage, IndexOf(step.Stage), campaign.CurrentStage, IndexOf(campaign.CurrentStage),
+            campaign.State.ToString(), campaign.Version, (step.MissingReadiness ?? []).Select(m => m.ToString()).ToList(), step.Reason, [.. performed]);
     }
 
     [Function(nameof(EnterCampaignStage))]

@@ -9,7 +9,11 @@ public sealed record MonitoringSnapshot(
     BudgetStatus Budget,
     BudgetCheck BudgetCheck,
     int OpenIncidents,
-    CampaignStep Next);
+    CampaignStep Next)
+{
+    /// <summary>Open incidents of Critical severity (the monitoring loop escalates them every tick until resolved).</summary>
+    public IReadOnlyList<string> OpenCriticalIncidents { get; init; } = [];
+}
 
 /// <summary>
 /// Monitoring and evaluation: the hourly snapshot (which also runs the budget guard), the report (JSON-ready record and
@@ -35,9 +39,12 @@ public sealed class CampaignEvaluation(
 
         var campaign = checkedBudget.Value!.Campaign;
         var totals = HourlyMetrics.Total(await metrics.ReadAsync(campaignId, cancellationToken));
-        var open = (await incidents.ListAsync(campaignId, cancellationToken)).Count(i => i.Status == IncidentStatus.Open);
-        return new MonitoringSnapshot(campaign, totals, checkedBudget.Value.Budget, checkedBudget.Value.Check, open,
-            CampaignTimeline.Next(campaign, time.GetUtcNow(), options));
+        var open = (await incidents.ListAsync(campaignId, cancellationToken)).Where(i => i.Status == IncidentStatus.Open).ToList();
+        return new MonitoringSnapshot(campaign, totals, checkedBudget.Value.Budget, checkedBudget.Value.Check, open.Count,
+            CampaignTimeline.Next(campaign, time.GetUtcNow(), options))
+        {
+            OpenCriticalIncidents = [.. open.Where(i => i.Severity == IncidentSeverity.Critical).Select(i => i.Id)],
+        };
     }
 
     public async Task<Result<EvaluationReport>> BuildReportAsync(string campaignId, CancellationToken cancellationToken)
