@@ -21,8 +21,8 @@ namespace EcomFunctions.Bench;
 /// `./scripts/bench campaign`: 50 campaigns run concurrently through their whole lifecycle on the LocalHost (in process,
 /// against a private Azurite): planned, readiness confirmed, submitted and approved over HTTP, then driven by their
 /// <c>campaign-{id}</c> orchestrations through preheat, two stages (main, encore) as sub-orchestrations, a monitoring
-/// loop every 2 s, the end, a 2 s late-order window and the evaluation — while storefront events (visits, page
-/// views, orders) and coupon redemptions flow into every live campaign. Each campaign lasts 8 s once live (two 4 s stages).
+/// loop every 4 s (and a snapshot at each stage boundary), the end, a 2 s late-order window and the evaluation — while storefront events (visits, page
+/// views, orders) and coupon redemptions flow into every live campaign. Each campaign lasts 10 s once live (two 5 s stages).
 /// <para>Measured per durable backend: wall time from the first plan to the last evaluation, orchestration steps (each
 /// episode's activity, timer or stage sub-orchestration, as counted by the orchestrations) per second, and the lag of
 /// each evaluation behind its ideal instant (end + late-order window) divided by the campaign's steps — the
@@ -109,7 +109,7 @@ public sealed class CampaignBench : IBenchScenario
             ["DurableTaskHubName"] = Azurite.UniqueName("bench"),
             ["Auth:AllowDevelopmentPrincipal"] = "true",
             ["EventGrid:Endpoint"] = string.Empty,
-            ["Campaigns:MonitoringInterval"] = "00:00:02",
+            ["Campaigns:MonitoringInterval"] = "00:00:04",
             ["Campaigns:LateOrderWindow"] = "00:00:02",
             ["Campaigns:ReadinessRecheckInterval"] = "00:00:01",
             ["Campaigns:ActivityRetryInterval"] = "00:00:01",
@@ -134,8 +134,8 @@ public sealed class CampaignBench : IBenchScenario
         var launchBy = TimeSpan.FromSeconds(Math.Max(15, count * 0.5));
         var preheat = DateTimeOffset.UtcNow + launchBy;
         var start = preheat.AddSeconds(2);
-        var split = start.AddSeconds(4);
-        var end = split.AddSeconds(4);
+        var split = start.AddSeconds(5);
+        var end = split.AddSeconds(5);
         await ForEachAsync(ids, 8, async id =>
         {
             var plan = CampaignDriver.Plan(id, preheat, start, end);
@@ -243,6 +243,7 @@ public sealed class CampaignBench : IBenchScenario
         var lastReport = DateTime.UtcNow;
         while (done.Count < ids.Count && DateTime.UtcNow < deadline)
         {
+            var steps = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var id in ids.Where(i => !done.ContainsKey(i)))
             {
                 var instance = await client.GetInstanceAsync($"campaign-{id}", getInputsAndOutputs: true, cancellationToken);
@@ -250,11 +251,16 @@ public sealed class CampaignBench : IBenchScenario
                 {
                     done[id] = instance;
                 }
+                else
+                {
+                    var step = StepOf(instance);
+                    steps[step] = steps.GetValueOrDefault(step) + 1;
+                }
             }
 
-            if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(5))
+            if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(3))
             {
-                Log($"  {done.Count}/{ids.Count} orchestrations finished");
+                Log($"  {DateTime.UtcNow:HH:mm:ss} {done.Count}/{ids.Count} finished; running: {string.Join(", ", steps.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}×{s.Value}"))}");
                 lastReport = DateTime.UtcNow;
             }
 
@@ -262,6 +268,20 @@ public sealed class CampaignBench : IBenchScenario
         }
 
         return ids.Select(id => (id, done.GetValueOrDefault(id))).ToList();
+    }
+
+    /// <summary>"state/step" from the orchestration's custom status, for the progress line.</summary>
+    private static string StepOf(OrchestrationMetadata? instance)
+    {
+        if (instance?.SerializedCustomStatus is not { Length: > 0 } status)
+        {
+            return instance?.RuntimeStatus.ToString() ?? "missing";
+        }
+
+        using var json = JsonDocument.Parse(status);
+        return json.RootElement.ValueKind == JsonValueKind.Object
+            ? $"{json.RootElement.GetProperty("State").GetString()}/{json.RootElement.GetProperty("Step").GetString()}"
+            : "(continuing as new)";
     }
 
     private static async Task ForEachAsync<T>(IEnumerable<T> items, int parallelism, Func<T, Task> body, CancellationToken cancellationToken) =>

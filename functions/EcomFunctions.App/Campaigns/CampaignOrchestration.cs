@@ -65,19 +65,21 @@ public sealed record StepRequest(string CampaignId, long KnownVersion, int Episo
 
 public sealed record StageTransition(string CampaignId, string? From, string? To, RunRetry? Retry);
 
-public sealed record StageInput(string CampaignId, string Stage);
-
 public sealed record StageFailureInput(string CampaignId, string Stage, string Error);
 
 public sealed record MonitorView(string State, long Version, MetricsCounts Totals, decimal? SpendingBurn, bool BudgetExhausted, int OpenIncidents, IReadOnlyList<string> NewAlerts);
 
-/// <summary>When a stage sub-orchestration is due: the timeline's stage at this step differs from the stage the campaign has open.</summary>
+/// <summary>
+/// When a stage sub-orchestration is due: the timeline's stage at this step differs from the stage the campaign has
+/// open. Going live and ending come first — offers open and close on time — and the stage bookkeeping follows in the
+/// next step (a stage opens while waiting for the start or monitoring, and closes at the latest before the evaluation).
+/// </summary>
 public static class CampaignStages
 {
     private static readonly string[] Stageful =
     [
-        nameof(CampaignStepKind.WaitForStart), nameof(CampaignStepKind.GoLive), nameof(CampaignStepKind.Monitor),
-        nameof(CampaignStepKind.End), nameof(CampaignStepKind.WaitForLateOrders), nameof(CampaignStepKind.Evaluate),
+        nameof(CampaignStepKind.WaitForStart), nameof(CampaignStepKind.Monitor),
+        nameof(CampaignStepKind.WaitForLateOrders), nameof(CampaignStepKind.Evaluate),
     ];
 
     /// <summary>The stage to open (or, between stages and at the end, to close), unless its sub-orchestration failed before.</summary>
@@ -155,24 +157,17 @@ public static class CampaignOrchestration
         return null;
     }
 
-    /// <summary>One stage boundary: close the stage that was open, open the next, and take a snapshot there.</summary>
+    /// <summary>
+    /// One stage boundary as its own orchestration instance (<c>campaign-{id}:stage-{n}:{episode}</c>, visible and
+    /// retried on its own): close the stage that was open, open the next, and take a snapshot there — one activity, so a
+    /// boundary costs one round trip through the task hub; its operations are idempotent, so a retry completes it.
+    /// </summary>
     [Function(nameof(CampaignStageOrchestrator))]
     public static async Task<string> CampaignStageOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var transition = context.GetInput<StageTransition>()!;
-        var retry = Retry(transition.Retry);
-        if (transition.From is { } from)
-        {
-            await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.CompleteCampaignStage), new StageInput(transition.CampaignId, from), retry);
-        }
-
-        if (transition.To is { } to)
-        {
-            await context.CallActivityAsync<StepResult>(nameof(CampaignActivities.EnterCampaignStage), new StageInput(transition.CampaignId, to), retry);
-        }
-
-        var snapshot = await context.CallActivityAsync<MonitorView>(nameof(CampaignActivities.MonitorCampaign), transition.CampaignId, retry);
+        var snapshot = await context.CallActivityAsync<MonitorView>(nameof(CampaignActivities.TransitionCampaignStage), transition, Retry(transition.Retry));
         return $"{transition.From ?? "-"} -> {transition.To ?? "-"} ({snapshot.State})";
     }
 
@@ -380,20 +375,22 @@ public sealed class CampaignActivities(
             campaign.State.ToString(), campaign.Version, (step.MissingReadiness ?? []).Select(m => m.ToString()).ToList(), step.Reason, [.. performed]);
     }
 
-    [Function(nameof(EnterCampaignStage))]
-    public async Task<StepResult> EnterCampaignStage([ActivityTrigger] StageInput input, CancellationToken cancellationToken)
+    /// <summary>The stage sub-orchestration's work: close the open stage, open the next, snapshot the boundary.</summary>
+    [Function(nameof(TransitionCampaignStage))]
+    public async Task<MonitorView> TransitionCampaignStage([ActivityTrigger] StageTransition transition, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var entered = await operations.EnterStageAsync(input.CampaignId, input.Stage, cancellationToken);
-        return Report($"enter stage {input.Stage}", input.CampaignId, entered);
-    }
+        ArgumentNullException.ThrowIfNull(transition);
+        if (transition.From is { } from)
+        {
+            ThrowUnlessDone($"complete stage {from}", transition.CampaignId, await operations.CompleteStageAsync(transition.CampaignId, from, cancellationToken));
+        }
 
-    [Function(nameof(CompleteCampaignStage))]
-    public async Task<StepResult> CompleteCampaignStage([ActivityTrigger] StageInput input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var completed = await operations.CompleteStageAsync(input.CampaignId, input.Stage, cancellationToken);
-        return Report($"complete stage {input.Stage}", input.CampaignId, completed);
+        if (transition.To is { } to)
+        {
+            ThrowUnlessDone($"enter stage {to}", transition.CampaignId, await operations.EnterStageAsync(transition.CampaignId, to, cancellationToken));
+        }
+
+        return await MonitorAsync(transition.CampaignId, cancellationToken);
     }
 
     /// <summary>A stage sub-orchestration failed: a Technical incident notifies the owners; the campaign keeps running.</summary>
@@ -422,18 +419,16 @@ public sealed class CampaignActivities(
         return new StepResult(true, opened.Value!.Campaign.State.ToString(), null);
     }
 
-    private StepResult Report(string what, string campaignId, Domain.Platform.Result<Campaign> result)
+    /// <summary>A refusal the timeline did not foresee (an operator's change raced the boundary) is logged, not retried.</summary>
+    private void ThrowUnlessDone(string what, string campaignId, Domain.Platform.Result<Campaign> result)
     {
         if (result.IsSuccess)
         {
-            return new StepResult(true, result.Value!.State.ToString(), null);
+            return;
         }
 
         ThrowIfTransient(result.Problem!);
-
-        // An operator changed the campaign meanwhile (killed, cancelled, extended): the next step re-plans from it.
         logger.LogInformation("Campaign {CampaignId}: {Step} not done: {Problem}", campaignId, what, result.Problem!.Detail);
-        return new StepResult(false, "", result.Problem.Code);
     }
 
     /// <summary>Storage trouble and lost races are retried by the orchestration's retry policy; business refusals are not.</summary>

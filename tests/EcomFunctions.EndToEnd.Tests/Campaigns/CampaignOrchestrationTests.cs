@@ -48,7 +48,7 @@ public sealed class CampaignOrchestrationTests(CampaignHostFixture fixture) : IC
         var audit = await Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/campaigns/{id}/audit");
         var actions = audit.EnumerateArray().Select(a => a.GetProperty("action").GetString()).Where(a => a is not "checkBudget").ToList();
         Assert.Equal(
-            ["create", "confirmReadiness", "submit", "approve", "schedule", "enterStage", "goLive", "pause", "resume", "completeStage", "enterStage", "completeStage", "end", "evaluate"],
+            ["create", "confirmReadiness", "submit", "approve", "schedule", "goLive", "enterStage", "pause", "resume", "completeStage", "enterStage", "end", "completeStage", "evaluate"],
             actions);
         var snapshots = await Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"api/campaigns/{id}/snapshots");
         Assert.True(snapshots.GetArrayLength() >= 3, $"monitoring snapshots: {snapshots.GetArrayLength()}");
