@@ -1,5 +1,6 @@
 using EcomFunctions.App.Campaigns;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Reviews;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,11 @@ public static class EcomFunctionsServices
     public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatform(configuration);
+<<<<<<< HEAD
         services.AddCampaigns(configuration);
+=======
+        services.AddReviews(configuration);
+>>>>>>> main
         return services;
     }
 }

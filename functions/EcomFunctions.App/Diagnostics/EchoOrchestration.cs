@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage;
 using Microsoft.AspNetCore.Http;
@@ -20,6 +21,8 @@ public sealed record EchoRequest(string Message, int DelaySeconds = 1) : ISelfVa
     }
 }
 
+public sealed record EchoStarted(string InstanceId);
+
 public sealed record EchoInput(string Message, int DelaySeconds);
 
 public sealed record EchoActivityInput(string InstanceId, string Message);
@@ -38,6 +41,9 @@ public sealed record OrchestrationStatus(
 public sealed class EchoOrchestration(IdempotentRequests idempotency, StorageClients storage, TimeProvider time)
 {
     [Function("StartEchoOrchestration")]
+    [ApiSummary("Starts a diagnostic orchestration (one activity, one durable timer); Idempotency-Key optional.")]
+    [RequestBody(typeof(EchoRequest))]
+    [ProducesResponseType(typeof(EchoStarted), StatusCodes.Status202Accepted)]
     public async Task<IActionResult> Start(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "diagnostics/echo-orchestration")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
@@ -54,11 +60,14 @@ public sealed class EchoOrchestration(IdempotentRequests idempotency, StorageCli
             var key = request.IdempotencyKey();
             var instanceId = key is null ? $"echo-{Guid.NewGuid():N}" : $"echo-{TableIdempotencyStore.RowKey(key)}";
             await client.StartOnceAsync(nameof(EchoOrchestrator), instanceId, new EchoInput(input.Value!.Message, input.Value.DelaySeconds), cancellationToken);
-            return ApiResult.Accepted(new { instanceId }, $"/api/diagnostics/echo-orchestration/{instanceId}");
+            return ApiResult.Accepted(new EchoStarted(instanceId), $"/api/diagnostics/echo-orchestration/{instanceId}");
         }, cancellationToken);
     }
 
     [Function("GetEchoOrchestration")]
+    [ApiSummary("Status of a diagnostic orchestration.")]
+    [ProducesResponseType(typeof(OrchestrationStatus), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public static async Task<IActionResult> Status(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "diagnostics/echo-orchestration/{instanceId}")] HttpRequest request,
         string instanceId,

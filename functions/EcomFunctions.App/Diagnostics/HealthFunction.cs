@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +23,10 @@ public sealed class HealthFunction(StorageClients storage, TimeProvider time, IL
         typeof(HealthFunction).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     [Function("Health")]
+    [PublicEndpoint]
+    [ApiSummary("Liveness and readiness: storage reachable, build version.")]
+    [ProducesResponseType(typeof(HealthReport), StatusCodes.Status200OK)]
+    [ProducesResponseType(typeof(HealthReport), StatusCodes.Status503ServiceUnavailable)]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Reflection;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage;
 using Microsoft.AspNetCore.Http;
@@ -23,6 +24,10 @@ public sealed class OperationsFunctions(OperatorAuthentication operators, Storag
         .ToList();
 
     [Function("ListDeadLetters")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover, OperatorRoles.Moderator, OperatorRoles.Merchant)]
+    [ApiSummary("Messages parked in each queue's poison twin, with the reason.")]
+    [QueryParameter("queue", typeof(string), "Only this queue.")]
+    [ProducesResponseType(typeof(IReadOnlyList<PoisonQueueView>), StatusCodes.Status200OK)]
     public async Task<IActionResult> DeadLetters(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/dead-letters")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -52,6 +57,11 @@ public sealed class OperationsFunctions(OperatorAuthentication operators, Storag
     }
 
     [Function("ListPublishedEvents")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover, OperatorRoles.Moderator, OperatorRoles.Merchant)]
+    [ApiSummary("Domain events delivered to the local event sink (when no Event Grid endpoint is configured), newest first.")]
+    [QueryParameter("type", typeof(string), "Only events of this CloudEvents type.")]
+    [QueryParameter("take", typeof(int), "At most this many (1-1000, default 100).")]
+    [ProducesResponseType(typeof(IReadOnlyList<DomainEvent>), StatusCodes.Status200OK)]
     public async Task<IActionResult> Events(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/events")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -195,23 +195,38 @@ public sealed class Blocklist
 }
 
 /// <summary>
-/// The blocklist screening uses right now. Operators replace it as a whole; readers always see either the old or the
-/// new compiled list, never a mixture, and never wait for a lock.
+/// The blocklist screening uses right now, with the stored version it came from. Operators replace it as a whole;
+/// readers always see either the old or the new compiled list (and its own version), never a mixture, and never wait
+/// for a lock.
 /// </summary>
 public sealed class ActiveBlocklist(Blocklist initial)
 {
-    private Blocklist current = initial ?? throw new ArgumentNullException(nameof(initial));
+    private Snapshot current = new(initial ?? throw new ArgumentNullException(nameof(initial)), 0);
 
     public ActiveBlocklist()
         : this(Blocklist.Empty)
     {
     }
 
-    public Blocklist Current => Volatile.Read(ref current);
+    public Blocklist Current => Volatile.Read(ref current).Blocklist;
 
-    public void Replace(Blocklist blocklist)
+    /// <summary>The stored version of <see cref="Current"/> (0 for a list that was never stored).</summary>
+    public long Version => Volatile.Read(ref current).Version;
+
+    /// <summary>The list and its version, read together.</summary>
+    public (Blocklist Blocklist, long Version) Read()
+    {
+        var snapshot = Volatile.Read(ref current);
+        return (snapshot.Blocklist, snapshot.Version);
+    }
+
+    public void Replace(Blocklist blocklist) => Replace(blocklist, Version);
+
+    public void Replace(Blocklist blocklist, long version)
     {
         ArgumentNullException.ThrowIfNull(blocklist);
-        Volatile.Write(ref current, blocklist);
+        Volatile.Write(ref current, new Snapshot(blocklist, version));
     }
+
+    private sealed record Snapshot(Blocklist Blocklist, long Version);
 }

@@ -36,6 +36,17 @@ public sealed record RatingDistribution(int OneStar, int TwoStars, int ThreeStar
         _ => throw new ArgumentOutOfRangeException(nameof(stars), stars, "A rating is 1 to 5 stars."),
     };
 
+    /// <summary>Removes one review (a published review taken down); never below zero.</summary>
+    public RatingDistribution Remove(int stars) => stars switch
+    {
+        1 => this with { OneStar = Math.Max(0, OneStar - 1) },
+        2 => this with { TwoStars = Math.Max(0, TwoStars - 1) },
+        3 => this with { ThreeStars = Math.Max(0, ThreeStars - 1) },
+        4 => this with { FourStars = Math.Max(0, FourStars - 1) },
+        5 => this with { FiveStars = Math.Max(0, FiveStars - 1) },
+        _ => throw new ArgumentOutOfRangeException(nameof(stars), stars, "A rating is 1 to 5 stars."),
+    };
+
     public static RatingDistribution From(IEnumerable<int> ratings)
     {
         ArgumentNullException.ThrowIfNull(ratings);

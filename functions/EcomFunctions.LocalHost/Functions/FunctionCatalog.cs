@@ -12,7 +12,11 @@ public enum TriggerKind
     Activity,
 }
 
-/// <summary>One App function as the Functions host would see it: name, method, trigger kind and trigger attribute.</summary>
+/// <summary>
+/// One App function as the Functions host would see it: name, method, trigger kind and trigger attribute. Compare
+/// parameters by <see cref="ParameterInfo.Position"/>: reflection may hand out different ParameterInfo instances for
+/// the same parameter when several threads discover functions at once.
+/// </summary>
 public sealed record FunctionDescriptor(string Name, MethodInfo Method, TriggerKind Trigger, ParameterInfo TriggerParameter, Attribute TriggerAttribute)
 {
     public T Attribute<T>() where T : Attribute => (T)TriggerAttribute;

@@ -50,7 +50,7 @@ public sealed class FunctionInvoker(IServiceProvider services, ILoggerFactory lo
         ArgumentNullException.ThrowIfNull(function);
         foreach (var parameter in function.Method.GetParameters())
         {
-            if (IsTrigger(function, parameter) || IsWellKnown(parameter.ParameterType) ||
+            if (parameter.Position == function.TriggerParameter.Position || IsWellKnown(parameter.ParameterType) ||
                 parameter.GetCustomAttribute<DurableClientAttribute>() is not null)
             {
                 continue;
@@ -130,7 +130,7 @@ public sealed class FunctionInvoker(IServiceProvider services, ILoggerFactory lo
     private object? Bind(FunctionDescriptor function, ParameterInfo parameter, InvocationInput input, FunctionContext context, IServiceProvider scoped, CancellationToken cancellationToken)
     {
         var type = parameter.ParameterType;
-        if (IsTrigger(function, parameter))
+        if (parameter.Position == function.TriggerParameter.Position)
         {
             return function.Trigger switch
             {
@@ -254,13 +254,6 @@ public sealed class FunctionInvoker(IServiceProvider services, ILoggerFactory lo
                 return returned;
         }
     }
-
-    /// <summary>
-    /// By position, not by reference: hosts started concurrently in one process (parallel test classes) can race .NET's
-    /// lazy ParameterInfo cache and see different instances for the same parameter.
-    /// </summary>
-    private static bool IsTrigger(FunctionDescriptor function, ParameterInfo parameter) =>
-        parameter.Position == function.TriggerParameter.Position && parameter.Member.Equals(function.TriggerParameter.Member);
 
     private static bool IsWellKnown(Type type) =>
         type == typeof(CancellationToken) || type == typeof(FunctionContext) || type == typeof(ILogger) ||

@@ -34,6 +34,7 @@ public static class HttpFunctionEndpoints
         }
 
         endpoints.MapPost("/admin/functions/{name}", (Delegate)RunByHand(functions));
+        endpoints.MapFallback(context => WriteProblemAsync(context, StatusCodes.Status404NotFound, "Not found.", "No function serves this route."));
         endpoints.MapGet("/admin/functions", (HttpContext context) => Authorized(context, AuthorizationLevel.Admin)
             ? Results.Json(functions.Select(f => new { f.Name, Trigger = f.Trigger.ToString() }))
             : Results.Unauthorized());

@@ -134,7 +134,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 };
                 builder.Services.AddSingleton<IHostedService>(sp => new QueueFunctionListener(
                     function, LocalSettings.Resolve(trigger.QueueName, builder.Configuration), connectionString, queueSettings,
-                    sp.GetRequiredService<FunctionInvoker>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Queue." + function.Name)));
+                    sp.GetRequiredService<FunctionInvoker>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Queue." + function.Name),
+                    options.DeliverEveryMessageTwice));
             }
         }
 

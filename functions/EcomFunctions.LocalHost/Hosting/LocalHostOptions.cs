@@ -41,6 +41,12 @@ public sealed class LocalHostOptions
     /// <summary>Overrides how often an empty queue is polled at most (host.json maxPollingInterval otherwise).</summary>
     public TimeSpan? MaxQueuePollingInterval { get; set; }
 
+    /// <summary>
+    /// Fault injection for tests: every queue message is delivered twice (after a successful run the listener
+    /// re-enqueues a copy once), to prove each handler is idempotent under the at-least-once contract of queues.
+    /// </summary>
+    public bool DeliverEveryMessageTwice { get; set; }
+
     /// <summary>Overrides how long a failed message stays invisible before its retry (host.json visibilityTimeout otherwise).</summary>
     public TimeSpan? QueueRetryDelay { get; set; }
 }

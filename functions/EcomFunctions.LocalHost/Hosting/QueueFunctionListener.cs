@@ -21,8 +21,12 @@ public sealed class QueueFunctionListener(
     string connectionString,
     QueueSettings settings,
     FunctionInvoker invoker,
-    ILogger logger) : BackgroundService
+    ILogger logger,
+    bool deliverEveryMessageTwice = false) : BackgroundService
 {
+    // Ids of the copies made by the duplicate-delivery fault injection (copies are not copied again).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> duplicates = new(StringComparer.Ordinal);
+
     // The host keeps a message invisible while its function runs (and renews); functionTimeout is 10 minutes.
     private static readonly TimeSpan ProcessingVisibility = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinimumPoll = TimeSpan.FromMilliseconds(50);
@@ -103,6 +107,12 @@ public sealed class QueueFunctionListener(
                     ["popReceipt"] = message.PopReceipt,
                 },
             }, cancellationToken);
+            if (deliverEveryMessageTwice && !duplicates.TryRemove(message.MessageId, out _))
+            {
+                var copy = await queue.SendMessageAsync(message.MessageText, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: CancellationToken.None);
+                duplicates.TryAdd(copy.Value.MessageId, 0);
+            }
+
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using EcomFunctions.Domain.Reviews;
 
 namespace EcomFunctions.Storage;
 
@@ -10,7 +11,7 @@ public sealed record OrderRecord(string MemberId, string OrderId, IReadOnlyList<
 /// member buy this" is one point read). Written by the Campaigns capability's storefront event intake; read by Reviews
 /// for the verified-purchase check. A repeated report of the same order overwrites it (idempotent).
 /// </summary>
-public sealed class OrderDirectory(StorageClients storage)
+public sealed class OrderDirectory(StorageClients storage) : IOrderVerifier
 {
     public async Task RecordAsync(OrderRecord order, CancellationToken cancellationToken)
     {

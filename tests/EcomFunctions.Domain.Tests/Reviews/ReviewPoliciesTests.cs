@@ -79,11 +79,36 @@ public sealed class ReviewPoliciesTests
     }
 
     [Theory]
-    [InlineData(0, 10)]
-    [InlineData(1, 15)]
-    [InlineData(9, 15)]
-    public void Approved_reviews_earn_ten_growth_plus_five_with_photos(int images, int growth)
+    [InlineData(1, false)]
+    [InlineData(5, false)]
+    [InlineData(1, true)]
+    [InlineData(5, true)]
+    public void An_approval_due_a_reward_earns_the_same_activity_whatever_the_rating(int rating, bool withPhoto)
     {
-        Assert.Equal(growth, new ReviewRewardPolicy(new ReviewRewardOptions()).GrowthFor(images));
+        var approvedAt = new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        var data = new ReviewEventData("rv1", "p1", "m1", "o1", rating, ReviewStatus.Approved, true, withPhoto, "system:screening", [], null,
+            RewardDue: true, null, approvedAt);
+
+        var reward = ReviewRewardPolicy.For(ReviewEventTypes.ReviewApproved, data);
+
+        Assert.Equal(new ReviewReward("m1", "review-rv1", approvedAt, withPhoto), reward);
+    }
+
+    [Fact]
+    public void Only_the_approval_marked_as_due_earns_a_reward()
+    {
+        var data = new ReviewEventData("rv1", "p1", "m1", "o1", 4, ReviewStatus.Approved, true, false, "ops", [], null, RewardDue: false, null, DateTimeOffset.UnixEpoch);
+
+        Assert.Null(ReviewRewardPolicy.For(ReviewEventTypes.ReviewApproved, data));
+        Assert.Null(ReviewRewardPolicy.For(ReviewEventTypes.ReviewRejected, data with { RewardDue = true }));
+    }
+
+    [Fact]
+    public void Removing_a_rating_never_goes_below_zero()
+    {
+        var distribution = RatingDistribution.From([4, 4, 1]);
+
+        Assert.Equal(new RatingDistribution(1, 0, 0, 1, 0), distribution.Remove(4));
+        Assert.Equal(RatingDistribution.Empty, RatingDistribution.Empty.Remove(5));
     }
 }
