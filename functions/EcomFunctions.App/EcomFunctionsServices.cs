@@ -15,11 +15,8 @@ public static class EcomFunctionsServices
     public static IServiceCollection AddEcomFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatform(configuration);
-<<<<<<< HEAD
         services.AddCampaigns(configuration);
-=======
         services.AddReviews(configuration);
->>>>>>> main
         return services;
     }
 }
