@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Campaigns;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Platform;
@@ -29,6 +30,9 @@ public sealed class CampaignBudgetFunctions(
     ILogger<CampaignBudgetFunctions> logger)
 {
     [Function("GetCampaignBudget")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Live spend per line, channel and variant; planned vs actual (the variance report).")]
+    [ProducesResponseType(typeof(CampaignBudgetView), StatusCodes.Status200OK)]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/budget")] HttpRequest request,
         string campaignId,
@@ -48,11 +52,14 @@ public sealed class CampaignBudgetFunctions(
 
         var spend = await ledger.SummarizeAsync(campaignId, cancellationToken);
         var c = campaign.Value!;
-        return CampaignHttp.Ok(new BudgetView(BudgetStatus.Compute(c, spend), spend, c.Reallocations, c.RaisedBudgetAlerts))
+        return CampaignHttp.Ok(new CampaignBudgetView(BudgetStatus.Compute(c, spend), spend, c.Reallocations, c.RaisedBudgetAlerts))
             .WithHeader("ETag", CampaignHttp.ETagOf(c.Version));
     }
 
     [Function("ListCampaignSpend")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("The spend entries booked on the campaign.")]
+    [ProducesResponseType(typeof(IReadOnlyList<SpendEntry>), StatusCodes.Status200OK)]
     public async Task<IActionResult> Entries(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/budget/entries")] HttpRequest request,
         string campaignId,
@@ -72,6 +79,11 @@ public sealed class CampaignBudgetFunctions(
 
     /// <summary>Books a paid-promotion or other cost entry; the same entry id again records nothing (200 with duplicates = 1).</summary>
     [Function("RecordCampaignSpend")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Books a paid-promotion or other cost entry (idempotent per entry id); the budget guard runs at once.")]
+    [RequestBody(typeof(SpendRequest))]
+    [ProducesResponseType(typeof(CampaignSpendBookedView), StatusCodes.Status201Created)]
+    [ProducesResponseType(typeof(CampaignSpendBookedView), StatusCodes.Status200OK)]
     public async Task<IActionResult> Spend(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/budget/spend")] HttpRequest request,
         string campaignId,
@@ -112,11 +124,16 @@ public sealed class CampaignBudgetFunctions(
         await SignalIfGuardActedAsync(client, campaignId, recorded.Value!.Check, actor.Value!.Id, cancellationToken);
         var r = recorded.Value!;
         return CampaignHttp.Json(r.Recorded > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-            new { recorded = r.Recorded, duplicates = r.Duplicates, budget = r.Budget, alerts = r.Check.NewAlerts.Select(a => a.Describe()).ToList(), pausedMechanics = r.Campaign.PausedMechanics });
+            new CampaignSpendBookedView(r.Recorded, r.Duplicates, r.Budget, [.. r.Check.NewAlerts.Select(a => a.Describe())], r.Campaign.PausedMechanics));
     }
 
     /// <summary>Moves money between lines (audited); mechanics the guard paused resume once the burn is under 100 % again.</summary>
     [Function("ReallocateCampaignBudget")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Moves money between budget lines (audited); mechanics paused for lack of budget resume.")]
+    [RequestBody(typeof(ReallocationRequest))]
+    [ProducesResponseType(typeof(CampaignReallocatedView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Reallocate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/budget/reallocations")] HttpRequest request,
         string campaignId,
@@ -147,7 +164,7 @@ public sealed class CampaignBudgetFunctions(
         await publication.SyncAsync(r.Campaign, cancellationToken);
         await CampaignSignals.RaiseAsync(client, campaignId, CampaignSignals.Budget,
             new CampaignSignal(CampaignSignals.Budget, actor.Value!.Id, body.Reason, time.GetUtcNow()), cancellationToken);
-        return CampaignHttp.Json(StatusCodes.Status200OK, new { budget = r.Budget, pausedMechanics = r.Campaign.PausedMechanics, campaign = CampaignView.Of(r.Campaign) })
+        return CampaignHttp.Json(StatusCodes.Status200OK, new CampaignReallocatedView(r.Budget, r.Campaign.PausedMechanics, CampaignView.Of(r.Campaign)))
             .WithHeader("ETag", CampaignHttp.ETagOf(r.Campaign.Version));
     }
 

@@ -116,4 +116,16 @@ public sealed record OrchestrationView(
     DateTimeOffset LastUpdatedAt,
     string? Failure);
 
-public sealed record BudgetView(BudgetStatus Budget, SpendSummary Spend, IReadOnlyList<BudgetReallocation> Reallocations, IReadOnlyList<string> RaisedAlerts);
+public sealed record CampaignBudgetView(BudgetStatus Budget, SpendSummary Spend, IReadOnlyList<BudgetReallocation> Reallocations, IReadOnlyList<string> RaisedAlerts);
+
+public sealed record CampaignListView(IReadOnlyList<CampaignView> Items, string? ContinuationToken);
+
+public sealed record CampaignPlanCheckView(bool Valid, IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<CampaignWarning> Warnings);
+
+public sealed record CampaignReadinessView(bool Ready, bool Overridden, IReadOnlyList<ReadinessItem> Missing, IReadOnlyList<ReadinessConfirmation> Confirmations, ReadinessOverride? Override);
+
+public sealed record CampaignIncidentOpenedView(CampaignIncident Incident, IReadOnlyList<string> Notified, CampaignView Campaign);
+
+public sealed record CampaignSpendBookedView(int Recorded, int Duplicates, BudgetStatus Budget, IReadOnlyList<string> Alerts, IReadOnlyList<MechanicPause> PausedMechanics);
+
+public sealed record CampaignReallocatedView(BudgetStatus Budget, IReadOnlyList<MechanicPause> PausedMechanics, CampaignView Campaign);

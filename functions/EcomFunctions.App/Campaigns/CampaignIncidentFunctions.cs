@@ -1,5 +1,7 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Campaigns;
+using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage.Campaigns;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -17,6 +19,11 @@ public sealed class CampaignIncidentFunctions(
     CampaignIncidents incidents, CampaignHttp http, CampaignPublication publication, TimeProvider time, ILogger<CampaignIncidentFunctions> logger)
 {
     [Function("OpenCampaignIncident")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Opens an incident; its actions pause the campaign or one mechanic and notify owners.")]
+    [RequestBody(typeof(IncidentReport))]
+    [ProducesResponseType(typeof(CampaignIncidentOpenedView), StatusCodes.Status201Created)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Open(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/incidents")] HttpRequest request,
         string campaignId,
@@ -56,11 +63,14 @@ public sealed class CampaignIncidentFunctions(
                 new CampaignSignal(CampaignSignals.Pause, actor.Value!.Id, $"incident {result.Incident.Id}: {result.Incident.Title}", time.GetUtcNow()), cancellationToken);
         }
 
-        return CampaignHttp.Json(StatusCodes.Status201Created, new { incident = result.Incident, notified = result.Notify, campaign = CampaignView.Of(result.Campaign) })
+        return CampaignHttp.Json(StatusCodes.Status201Created, new CampaignIncidentOpenedView(result.Incident, result.Notify, CampaignView.Of(result.Campaign)))
             .WithHeader("Location", $"/api/campaigns/{campaignId}/incidents/{result.Incident.Id}");
     }
 
     [Function("ListCampaignIncidents")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("The campaign's incidents with their timelines, in opening order.")]
+    [ProducesResponseType(typeof(IReadOnlyList<CampaignIncident>), StatusCodes.Status200OK)]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/incidents")] HttpRequest request,
         string campaignId,
@@ -77,6 +87,11 @@ public sealed class CampaignIncidentFunctions(
     }
 
     [Function("AddCampaignIncidentNote")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Adds a note to an incident's timeline.")]
+    [RequestBody(typeof(IncidentNoteRequest))]
+    [ProducesResponseType(typeof(CampaignIncident), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Note(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/incidents/{incidentId}/notes")] HttpRequest request,
         string campaignId,
@@ -100,6 +115,11 @@ public sealed class CampaignIncidentFunctions(
     }
 
     [Function("ResolveCampaignIncident")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Resolves an incident.")]
+    [RequestBody(typeof(IncidentResolutionRequest))]
+    [ProducesResponseType(typeof(CampaignIncident), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Resolve(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/incidents/{incidentId}/resolve")] HttpRequest request,
         string campaignId,

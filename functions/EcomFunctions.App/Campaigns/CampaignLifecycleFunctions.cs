@@ -1,4 +1,5 @@
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Campaigns;
 using EcomFunctions.Domain.Platform;
 using Microsoft.AspNetCore.Http;
@@ -26,6 +27,11 @@ public sealed class CampaignLifecycleFunctions(
     TimeProvider time)
 {
     [Function("SubmitCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Submits a Draft for approval and starts its orchestration campaign-{id} (once, however often it is called).")]
+    [ProducesResponseType(typeof(SubmitResponse), StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Submit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/submit")] HttpRequest request,
         string campaignId,
@@ -65,6 +71,12 @@ public sealed class CampaignLifecycleFunctions(
 
     /// <summary>Approve or reject: CampaignApprover only, and never whoever created, edited or submitted the plan (403).</summary>
     [Function("DecideCampaignApproval")]
+    [OperatorEndpoint(OperatorRoles.CampaignApprover)]
+    [ApiSummary("Approves or rejects (with a reason) a submitted campaign; the approver must not be its creator, editor or submitter (403); audited.")]
+    [RequestBody(typeof(ApprovalRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Approval(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/approval")] HttpRequest request,
         string campaignId,
@@ -92,6 +104,9 @@ public sealed class CampaignLifecycleFunctions(
     }
 
     [Function("GetCampaignReadiness")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("The readiness gate: what is confirmed, what is missing, any override.")]
+    [ProducesResponseType(typeof(CampaignReadinessView), StatusCodes.Status200OK)]
     public async Task<IActionResult> GetReadiness(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/readiness")] HttpRequest request,
         string campaignId,
@@ -107,12 +122,17 @@ public sealed class CampaignLifecycleFunctions(
         return campaign.ToApiResult(request, c =>
         {
             var report = ReadinessGate.Check(c);
-            return CampaignHttp.Ok(new { ready = report.IsReady, overridden = report.IsOverridden, missing = report.Missing, c.Readiness.Confirmations, c.Readiness.Override });
+            return CampaignHttp.Ok(new CampaignReadinessView(report.IsReady, report.IsOverridden, report.Missing, c.Readiness.Confirmations, c.Readiness.Override));
         });
     }
 
     /// <summary>Confirm readiness items, name contingency owners, or override the gate with a reason (all audited).</summary>
     [Function("UpdateCampaignReadiness")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Confirms readiness items, names contingency owners or overrides the gate with a reason (audited).")]
+    [RequestBody(typeof(ReadinessRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Readiness(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/readiness")] HttpRequest request,
         string campaignId,
@@ -167,6 +187,11 @@ public sealed class CampaignLifecycleFunctions(
     }
 
     [Function("PauseCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Pauses a live campaign (claims and redemptions stop within 1 s).")]
+    [RequestBody(typeof(ReasonRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public Task<IActionResult> Pause(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/pause")] HttpRequest request,
         string campaignId,
@@ -176,6 +201,11 @@ public sealed class CampaignLifecycleFunctions(
             (reason, expected, actor) => operations.PauseAsync(campaignId, reason, expected, actor, cancellationToken), cancellationToken);
 
     [Function("ResumeCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Resumes a paused campaign (body optional).")]
+    [RequestBody(typeof(CommentRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Resume(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/resume")] HttpRequest request,
         string campaignId,
@@ -201,6 +231,11 @@ public sealed class CampaignLifecycleFunctions(
 
     /// <summary>The emergency stop: the saved kill is what the coupon claim path reads (within 1 s); the orchestration then winds down.</summary>
     [Function("KillCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Emergency stop: the coupon claim path sees it within 1 s; the campaign is still evaluated.")]
+    [RequestBody(typeof(ReasonRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public Task<IActionResult> Kill(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/kill")] HttpRequest request,
         string campaignId,
@@ -210,6 +245,11 @@ public sealed class CampaignLifecycleFunctions(
             (reason, expected, actor) => operations.KillAsync(campaignId, reason, expected, actor, cancellationToken), cancellationToken);
 
     [Function("ExtendCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Moves the end later (the plan is checked again).")]
+    [RequestBody(typeof(ExtendRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Extend(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/extend")] HttpRequest request,
         string campaignId,
@@ -234,6 +274,11 @@ public sealed class CampaignLifecycleFunctions(
     }
 
     [Function("CancelCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Cancels a campaign before it ended.")]
+    [RequestBody(typeof(ReasonRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public Task<IActionResult> Cancel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/cancel")] HttpRequest request,
         string campaignId,
@@ -243,6 +288,10 @@ public sealed class CampaignLifecycleFunctions(
             (reason, expected, actor) => planning.CancelAsync(campaignId, reason, expected, actor, cancellationToken), cancellationToken);
 
     [Function("ReopenCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Reopens a rejected campaign as a Draft.")]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Reopen(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/reopen")] HttpRequest request,
         string campaignId,
@@ -265,6 +314,11 @@ public sealed class CampaignLifecycleFunctions(
     }
 
     [Function("PauseCampaignMechanic")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Pauses one mechanic of a campaign.")]
+    [RequestBody(typeof(ReasonRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public Task<IActionResult> PauseMechanic(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/mechanics/{mechanicId}/pause")] HttpRequest request,
         string campaignId,
@@ -275,6 +329,11 @@ public sealed class CampaignLifecycleFunctions(
             (reason, expected, actor) => operations.PauseMechanicAsync(campaignId, mechanicId, reason, expected, actor, cancellationToken), cancellationToken);
 
     [Function("ResumeCampaignMechanic")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Resumes a paused mechanic (body optional).")]
+    [RequestBody(typeof(CommentRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ResumeMechanic(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/mechanics/{mechanicId}/resume")] HttpRequest request,
         string campaignId,
@@ -300,6 +359,11 @@ public sealed class CampaignLifecycleFunctions(
     }
 
     [Function("RecordCampaignLessons")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Lessons learned for the report, once the campaign has stopped.")]
+    [RequestBody(typeof(LessonsRequest))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Lessons(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "campaigns/{campaignId}/lessons")] HttpRequest request,
         string campaignId,

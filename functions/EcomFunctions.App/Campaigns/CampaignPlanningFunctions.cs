@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Campaigns;
 using EcomFunctions.Domain.Platform;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,11 @@ namespace EcomFunctions.App.Campaigns;
 public sealed class CampaignPlanningFunctions(CampaignPlanning planning, CampaignHttp http, IdempotentRequests idempotency)
 {
     [Function("CreateCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Creates a Draft campaign from a plan (optional caller-chosen id; Idempotency-Key honoured); 400 with field errors, warnings come back with it.")]
+    [RequestBody(typeof(CampaignPlan))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status201Created)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -46,6 +52,12 @@ public sealed class CampaignPlanningFunctions(CampaignPlanning planning, Campaig
     }
 
     [Function("UpdateCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("Replaces the plan of a Draft (or Rejected) campaign; If-Match with the campaign ETag.")]
+    [RequestBody(typeof(CampaignPlan))]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "campaigns/{campaignId}")] HttpRequest request,
         string campaignId,
@@ -74,6 +86,10 @@ public sealed class CampaignPlanningFunctions(CampaignPlanning planning, Campaig
     }
 
     [Function("GetCampaign")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("A campaign with its warnings, readiness and liveness; ETag = version.")]
+    [ProducesResponseType(typeof(CampaignView), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}")] HttpRequest request,
         string campaignId,
@@ -90,6 +106,12 @@ public sealed class CampaignPlanningFunctions(CampaignPlanning planning, Campaig
     }
 
     [Function("ListCampaigns")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Campaigns, newest first, optionally of one state.")]
+    [QueryParameter("state", typeof(string), "A campaign state (draft, pendingApproval, live …).")]
+    [QueryParameter("pageSize", typeof(int), "Campaigns per page (1-200, default 50).")]
+    [QueryParameter("continuationToken", typeof(string), "The token of the previous page.")]
+    [ProducesResponseType(typeof(CampaignListView), StatusCodes.Status200OK)]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -125,11 +147,15 @@ public sealed class CampaignPlanningFunctions(CampaignPlanning planning, Campaig
         }
 
         var page = await planning.ListAsync(new CampaignQuery(state, pageSize.Value, token.Length == 0 ? null : token), cancellationToken);
-        return CampaignHttp.Ok(new { items = page.Items.Select(CampaignView.Of).ToList(), continuationToken = page.ContinuationToken });
+        return CampaignHttp.Ok(new CampaignListView([.. page.Items.Select(CampaignView.Of)], page.ContinuationToken));
     }
 
     /// <summary>Errors and warnings of a plan without saving it (the planner's "check" button).</summary>
     [Function("CheckCampaignPlan")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Errors and warnings of a plan without saving it.")]
+    [RequestBody(typeof(CampaignPlan))]
+    [ProducesResponseType(typeof(CampaignPlanCheckView), StatusCodes.Status200OK)]
     public async Task<IActionResult> Check(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "campaigns/{campaignId}/check")] HttpRequest request,
         string campaignId,
@@ -153,10 +179,14 @@ public sealed class CampaignPlanningFunctions(CampaignPlanning planning, Campaig
         }
 
         var check = await planning.CheckAsync(campaignId, plan.Value!, cancellationToken);
-        return CampaignHttp.Ok(new { valid = check.IsValid, errors = check.Errors.ToDictionary(), warnings = check.Warnings });
+        return CampaignHttp.Ok(new CampaignPlanCheckView(check.IsValid, check.Errors.ToDictionary(), check.Warnings));
     }
 
     [Function("GetCampaignAuditTrail")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("Who did what to the campaign and when, in order.")]
+    [ProducesResponseType(typeof(IReadOnlyList<CampaignAuditEntry>), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Audit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/audit")] HttpRequest request,
         string campaignId,

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Campaigns;
+using EcomFunctions.Domain.Platform;
 using EcomFunctions.Storage.Campaigns;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +20,11 @@ public sealed class CampaignReportFunctions(
     private static readonly JsonSerializerOptions EngineJson = new() { PropertyNameCaseInsensitive = true };
 
     [Function("GetCampaignReport")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("The evaluation report (JSON, or CSV with Accept: text/csv or ?format=csv).")]
+    [QueryParameter("format", typeof(string), "csv for the CSV form.")]
+    [ProducesResponseType(typeof(EvaluationReport), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Report(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/report")] HttpRequest request,
         string campaignId,
@@ -41,6 +48,10 @@ public sealed class CampaignReportFunctions(
     }
 
     [Function("GetCampaignStatus")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("State, current stage, next step, milestones and the orchestration's runtime status.")]
+    [ProducesResponseType(typeof(CampaignStatusResponse), StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Status(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/status")] HttpRequest request,
         string campaignId,
@@ -87,6 +98,10 @@ public sealed class CampaignReportFunctions(
     }
 
     [Function("ListCampaignSnapshots")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover)]
+    [ApiSummary("The monitoring snapshots, newest first.")]
+    [QueryParameter("take", typeof(int), "How many (1-1000, default 48).")]
+    [ProducesResponseType(typeof(IReadOnlyList<CampaignSnapshot>), StatusCodes.Status200OK)]
     public async Task<IActionResult> Snapshots(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "campaigns/{campaignId}/snapshots")] HttpRequest request,
         string campaignId,

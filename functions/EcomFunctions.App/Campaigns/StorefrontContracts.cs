@@ -111,3 +111,7 @@ public sealed record OrderMessage(string MemberId, string OrderId, IReadOnlyList
 /// the queue's message size). <see cref="BatchId"/> is the idempotency key of the counters.
 /// </summary>
 public sealed record StorefrontActivityBatch(string BatchId, IReadOnlyList<ActivityMessage> Activities, IReadOnlyList<OrderMessage> Orders, int Version = 1) : IVersionedMessage;
+
+public sealed record StorefrontOffersView(string MemberId, Domain.Members.MemberTier Tier, DateTimeOffset GeneratedAt, IReadOnlyList<LiveOffer> Offers);
+
+public sealed record StorefrontEventsAccepted(string BatchId, int Events, int Activities, int Messages);

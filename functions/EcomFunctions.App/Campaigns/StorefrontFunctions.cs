@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using EcomFunctions.App.Platform;
+using EcomFunctions.App.Platform.OpenApi;
 using EcomFunctions.Domain.Campaigns;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Members;
@@ -64,6 +65,11 @@ public sealed class StorefrontFunctions(
     /// segments and the new-user flag as the storefront knows them), each with its end and seconds remaining.
     /// </summary>
     [Function("ListStorefrontOffers")]
+    [ApiSummary("Every offer live now for the member, with its end and seconds remaining.")]
+    [QueryParameter("memberId", typeof(string), "The member (tier from the Members capability).", Required = true)]
+    [QueryParameter("segments", typeof(string), "The member's segments, comma-separated.")]
+    [QueryParameter("newUser", typeof(bool), "Whether the member is a new user.")]
+    [ProducesResponseType(typeof(StorefrontOffersView), StatusCodes.Status200OK)]
     public async Task<IActionResult> Offers(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "storefront/offers")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -86,12 +92,16 @@ public sealed class StorefrontFunctions(
 
         var tier = await tiers.GetTierAsync(memberId, cancellationToken) ?? MemberTier.Regular;
         var offers = await storefront.ListOffersAsync(new ShopperProfile(memberId, tier, segments, newUser), cancellationToken);
-        return CampaignHttp.Ok(new { memberId, tier, generatedAt = time.GetUtcNow(), offers })
+        return CampaignHttp.Ok(new StorefrontOffersView(memberId, tier, time.GetUtcNow(), offers))
             .WithHeader("Cache-Control", "private, max-age=1");
     }
 
     /// <summary>Accepts a batch of storefront events (202); invalid events refuse the whole batch with field errors (400).</summary>
     [Function("ReportStorefrontEvents")]
+    [ApiSummary("A batch of storefront events (visits, page views, orders, sign-ups) for the hourly campaign metrics; retries with the same batch id count once.")]
+    [RequestBody(typeof(StorefrontEventsRequest))]
+    [ProducesResponseType(typeof(StorefrontEventsAccepted), StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
     public async Task<IActionResult> Events(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "storefront/events")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -141,7 +151,7 @@ public sealed class StorefrontFunctions(
             await queue.SendAsync(QueueNames.CampaignActivity, message, cancellationToken: cancellationToken);
         }
 
-        return ApiResult.Accepted(new { batchId, events = body.Events.Count, activities = groups.Sum(g => g.Activities.Count), messages = messages.Count });
+        return ApiResult.Accepted(new StorefrontEventsAccepted(batchId, body.Events.Count, groups.Sum(g => g.Activities.Count), messages.Count));
     }
 
     /// <summary>

@@ -45,6 +45,9 @@ public static class CampaignJson
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { info => Configure(info, api) } },
             RespectNullableAnnotations = api,
             MaxDepth = 32,
+
+            // Like the rest of the API: "5" for a number is a client bug worth a 400.
+            NumberHandling = api ? JsonNumberHandling.Strict : JsonNumberHandling.AllowReadingFromString,
         };
         options.MakeReadOnly();
         return options;

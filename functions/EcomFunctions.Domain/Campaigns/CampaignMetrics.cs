@@ -67,6 +67,7 @@ public sealed record StorefrontActivity
             .AddIf(!Enum.IsDefined(Kind), "kind", "Unknown activity kind.")
             .AddIf(!Enum.IsDefined(Channel), "channel", "Unknown channel.")
             .AddIf(OccurredAt == default, "occurredAt", "Required.")
+            .AddIf(OccurredAt != default && OccurredAt < CampaignPlanRules.EarliestInstant, "occurredAt", "Too far in the past.")
             .AddIf(OccurredAt > now + allowedClockSkew, "occurredAt", "In the future.")
             .AddIf(Variant is { Length: > CampaignPlanRules.MaxShortTextLength }, "variant", $"At most {CampaignPlanRules.MaxShortTextLength} characters.")
             .AddIf(VisitorId is { Length: > MaxIdLength }, "visitorId", $"At most {MaxIdLength} characters.")
