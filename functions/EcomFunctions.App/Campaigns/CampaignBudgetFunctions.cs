@@ -90,19 +90,13 @@ public sealed class CampaignBudgetFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, OperatorRoles.CampaignManager);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var input = await request.ReadValidatedAsync<SpendRequest>(cancellationToken);
-        if (input.Problem is { } invalid)
+        var command = await http.ReadCommandAsync<SpendRequest>(request, [OperatorRoles.CampaignManager], cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var body = input.Value!;
+        var (actor, body, _) = command.Value!;
         var at = body.At ?? time.GetUtcNow();
         var entry = body.Source == OperatorSpendSource.PaidPromotion
             ? SpendEntry.ForPaidPromotion(campaignId, body.EntryId, body.Amount, at, body.Channel, body.Line ?? BudgetLineKind.PlatformPromotion)
@@ -121,8 +115,8 @@ public sealed class CampaignBudgetFunctions(
             return ApiResult.Problem(problem, request);
         }
 
-        await SignalIfGuardActedAsync(client, campaignId, recorded.Value!.Check, actor.Value!.Id, cancellationToken);
         var r = recorded.Value!;
+        await SignalIfGuardActedAsync(client, campaignId, r.Check, actor.Id, cancellationToken);
         return CampaignHttp.Json(r.Recorded > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK,
             new CampaignSpendBookedView(r.Recorded, r.Duplicates, r.Budget, [.. r.Check.NewAlerts.Select(a => a.Describe())], r.Campaign.PausedMechanics));
     }
@@ -140,21 +134,14 @@ public sealed class CampaignBudgetFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, OperatorRoles.CampaignManager);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await request.ReadValidatedAsync<ReallocationRequest>(cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync<ReallocationRequest>(request, [OperatorRoles.CampaignManager], cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var body = input.Value!;
-        var reallocated = await budgets.ReallocateAsync(campaignId, body.From, body.To, body.Amount, body.Reason, version.Value, actor.Value!, cancellationToken);
+        var (actor, body, expected) = command.Value!;
+        var reallocated = await budgets.ReallocateAsync(campaignId, body.From, body.To, body.Amount, body.Reason, expected, actor, cancellationToken);
         if (!reallocated.IsSuccess)
         {
             return ApiResult.Problem(reallocated.Problem!, request);
@@ -163,7 +150,7 @@ public sealed class CampaignBudgetFunctions(
         var r = reallocated.Value!;
         await publication.SyncAsync(r.Campaign, cancellationToken);
         await CampaignSignals.RaiseAsync(client, campaignId, CampaignSignals.Budget,
-            new CampaignSignal(CampaignSignals.Budget, actor.Value!.Id, body.Reason, time.GetUtcNow()), cancellationToken);
+            new CampaignSignal(CampaignSignals.Budget, actor.Id, body.Reason, time.GetUtcNow()), cancellationToken);
         return CampaignHttp.Json(StatusCodes.Status200OK, new CampaignReallocatedView(r.Budget, r.Campaign.PausedMechanics, CampaignView.Of(r.Campaign)))
             .WithHeader("ETag", CampaignHttp.ETagOf(r.Campaign.Version));
     }

@@ -29,6 +29,42 @@ public sealed class CampaignHttp(OperatorAuthentication operators)
         return new CampaignActor(principal.Value.Id, roles);
     }
 
+    /// <summary>
+    /// An operator's command: who (with <paramref name="anyOfRoles"/>), the expected version from If-Match, and the body
+    /// (validated like every JSON body; when <paramref name="whenEmpty"/> is given an absent body means that value).
+    /// </summary>
+    public async Task<Result<CampaignCommand<T>>> ReadCommandAsync<T>(HttpRequest request, string[] anyOfRoles, CancellationToken cancellationToken, T? whenEmpty = null)
+        where T : class
+    {
+        var command = Command(request, anyOfRoles);
+        if (!command.IsSuccess)
+        {
+            return command.Problem!;
+        }
+
+        var body = await request.ReadBodyAsync(cancellationToken);
+        if (!body.IsSuccess)
+        {
+            return body.Problem!;
+        }
+
+        var input = whenEmpty is not null && body.Value!.Length == 0 ? whenEmpty : await request.ReadValidatedAsync<T>(cancellationToken);
+        return input.IsSuccess ? new CampaignCommand<T>(command.Value!.Actor, input.Value!, command.Value.ExpectedVersion) : input.Problem!;
+    }
+
+    /// <summary>An operator's command without a body: who, and the expected version from If-Match.</summary>
+    public Result<CampaignCommand<object>> Command(HttpRequest request, params string[] anyOfRoles)
+    {
+        var actor = Actor(request, anyOfRoles);
+        if (!actor.IsSuccess)
+        {
+            return actor.Problem!;
+        }
+
+        var version = IfMatch(request);
+        return version.IsSuccess ? new CampaignCommand<object>(actor.Value!, new object(), version.Value) : version.Problem!;
+    }
+
     /// <summary>The operator roles that may work on campaigns at all.</summary>
     public static string[] AnyCampaignRole { get; } = [OperatorRoles.CampaignManager, OperatorRoles.CampaignApprover];
 
@@ -101,6 +137,9 @@ public sealed class CampaignHttp(OperatorAuthentication operators)
         return Json(status, CampaignView.Of(campaign)).WithHeader("ETag", ETagOf(campaign.Version));
     }
 }
+
+/// <summary>Who sends a command, what they send and the version they expect the campaign to be at (If-Match).</summary>
+public sealed record CampaignCommand<T>(CampaignActor Actor, T Body, long? ExpectedVersion);
 
 /// <summary>
 /// A campaign as the API shows it: the aggregate plus what is derived from it (readiness verdict, liveness on the

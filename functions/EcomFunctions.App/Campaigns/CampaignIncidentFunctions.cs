@@ -30,19 +30,14 @@ public sealed class CampaignIncidentFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var report = await request.ReadValidatedAsync<IncidentReport>(cancellationToken);
-        if (report.Problem is { } invalid)
+        var command = await http.ReadCommandAsync<IncidentReport>(request, CampaignHttp.AnyCampaignRole, cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var opened = await incidents.OpenAsync(campaignId, report.Value!, actor.Value!, cancellationToken);
+        var (actor, report, _) = command.Value!;
+        var opened = await incidents.OpenAsync(campaignId, report, actor, cancellationToken);
         if (!opened.IsSuccess)
         {
             return ApiResult.Problem(opened.Problem!, request);
@@ -60,7 +55,7 @@ public sealed class CampaignIncidentFunctions(
         if (result.Incident.Actions.Any(a => a.Kind is IncidentActionKind.PauseCampaign or IncidentActionKind.PauseMechanic))
         {
             await CampaignSignals.RaiseAsync(client, campaignId, CampaignSignals.Pause,
-                new CampaignSignal(CampaignSignals.Pause, actor.Value!.Id, $"incident {result.Incident.Id}: {result.Incident.Title}", time.GetUtcNow()), cancellationToken);
+                new CampaignSignal(CampaignSignals.Pause, actor.Id, $"incident {result.Incident.Id}: {result.Incident.Title}", time.GetUtcNow()), cancellationToken);
         }
 
         return CampaignHttp.Json(StatusCodes.Status201Created, new CampaignIncidentOpenedView(result.Incident, result.Notify, CampaignView.Of(result.Campaign)))
@@ -98,20 +93,10 @@ public sealed class CampaignIncidentFunctions(
         string incidentId,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var input = await request.ReadValidatedAsync<IncidentNoteRequest>(cancellationToken);
-        if (input.Problem is { } invalid)
-        {
-            return ApiResult.Problem(invalid, request);
-        }
-
-        var updated = await incidents.AddNoteAsync(campaignId, incidentId, input.Value!.Note, actor.Value!, cancellationToken);
-        return updated.ToApiResult(request, i => CampaignHttp.Ok(i));
+        var command = await http.ReadCommandAsync<IncidentNoteRequest>(request, CampaignHttp.AnyCampaignRole, cancellationToken);
+        return command.Problem is { } invalid
+            ? ApiResult.Problem(invalid, request)
+            : (await incidents.AddNoteAsync(campaignId, incidentId, command.Value!.Body.Note, command.Value.Actor, cancellationToken)).ToApiResult(request, i => CampaignHttp.Ok(i));
     }
 
     [Function("ResolveCampaignIncident")]
@@ -126,19 +111,9 @@ public sealed class CampaignIncidentFunctions(
         string incidentId,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var input = await request.ReadValidatedAsync<IncidentResolutionRequest>(cancellationToken);
-        if (input.Problem is { } invalid)
-        {
-            return ApiResult.Problem(invalid, request);
-        }
-
-        var resolved = await incidents.ResolveAsync(campaignId, incidentId, input.Value!.Resolution, actor.Value!, cancellationToken);
-        return resolved.ToApiResult(request, i => CampaignHttp.Ok(i));
+        var command = await http.ReadCommandAsync<IncidentResolutionRequest>(request, CampaignHttp.AnyCampaignRole, cancellationToken);
+        return command.Problem is { } invalid
+            ? ApiResult.Problem(invalid, request)
+            : (await incidents.ResolveAsync(campaignId, incidentId, command.Value!.Body.Resolution, command.Value.Actor, cancellationToken)).ToApiResult(request, i => CampaignHttp.Ok(i));
     }
 }

@@ -38,22 +38,16 @@ public sealed class CampaignLifecycleFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, OperatorRoles.CampaignManager);
-        if (actor.Problem is { } denied)
+        var command = http.Command(request, OperatorRoles.CampaignManager);
+        if (command.Problem is { } invalid)
         {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        if (version.Problem is { } badVersion)
-        {
-            return ApiResult.Problem(badVersion, request);
+            return ApiResult.Problem(invalid, request);
         }
 
         return await idempotency.RunAsync(request, "campaign-submit", keyRequired: false, async () =>
         {
             // A repeated submit is a no-op in the domain and StartOnceAsync finds the running instance: one orchestration.
-            var submitted = await planning.SubmitAsync(campaignId, version.Value, actor.Value!, cancellationToken);
+            var submitted = await planning.SubmitAsync(campaignId, command.Value!.ExpectedVersion, command.Value.Actor, cancellationToken);
             if (!submitted.IsSuccess)
             {
                 return ApiResult.Problem(submitted.Problem!, request);
@@ -83,24 +77,17 @@ public sealed class CampaignLifecycleFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, OperatorRoles.CampaignApprover);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await request.ReadValidatedAsync<ApprovalRequest>(cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync<ApprovalRequest>(request, [OperatorRoles.CampaignApprover], cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var decision = input.Value!;
+        var (actor, decision, expected) = command.Value!;
         var decided = decision.Approved
-            ? await approvals.ApproveAsync(campaignId, decision.Comment, version.Value, actor.Value!, cancellationToken)
-            : await approvals.RejectAsync(campaignId, decision.Comment!, version.Value, actor.Value!, cancellationToken);
-        return await SignalAsync(request, client, campaignId, CampaignSignals.Approval, actor.Value!, decision.Comment, decided, cancellationToken);
+            ? await approvals.ApproveAsync(campaignId, decision.Comment, expected, actor, cancellationToken)
+            : await approvals.RejectAsync(campaignId, decision.Comment!, expected, actor, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Approval, actor, decision.Comment, decided, cancellationToken);
     }
 
     [Function("GetCampaignReadiness")]
@@ -139,36 +126,28 @@ public sealed class CampaignLifecycleFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await request.ReadValidatedAsync<ReadinessRequest>(cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync<ReadinessRequest>(request, CampaignHttp.AnyCampaignRole, cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
         // Applied in order, each against the version the previous one produced; the first refusal stops the rest.
-        var body = input.Value!;
-        var expected = version.Value;
+        var (actor, body, expected) = command.Value!;
         var steps = new List<Func<long?, Task<Result<Campaign>>>>();
         if (body.Confirm is { Count: > 0 } items)
         {
-            steps.Add(v => operations.ConfirmReadinessAsync(campaignId, items, body.Note, v, actor.Value!, cancellationToken));
+            steps.Add(v => operations.ConfirmReadinessAsync(campaignId, items, body.Note, v, actor, cancellationToken));
         }
 
         if (body.ContingencyOwners is { Count: > 0 } owners)
         {
-            steps.Add(v => planning.AssignContingencyOwnersAsync(campaignId, owners, v, actor.Value!, cancellationToken));
+            steps.Add(v => planning.AssignContingencyOwnersAsync(campaignId, owners, v, actor, cancellationToken));
         }
 
         if (!string.IsNullOrWhiteSpace(body.OverrideReason))
         {
-            steps.Add(v => operations.OverrideReadinessAsync(campaignId, body.OverrideReason, v, actor.Value!, cancellationToken));
+            steps.Add(v => operations.OverrideReadinessAsync(campaignId, body.OverrideReason, v, actor, cancellationToken));
         }
 
         Result<Campaign> result = Problem.Validation("$", "Nothing to do.");
@@ -183,7 +162,7 @@ public sealed class CampaignLifecycleFunctions(
             expected = expected is null ? null : result.Value!.Version;
         }
 
-        return await SignalAsync(request, client, campaignId, CampaignSignals.Readiness, actor.Value!, body.OverrideReason ?? body.Note, result, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Readiness, actor, body.OverrideReason ?? body.Note, result, cancellationToken);
     }
 
     [Function("PauseCampaign")]
@@ -212,21 +191,15 @@ public sealed class CampaignLifecycleFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await ReadOptionalAsync<CommentRequest>(request, new CommentRequest(), cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync(request, CampaignHttp.AnyCampaignRole, cancellationToken, new CommentRequest());
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var resumed = await operations.ResumeAsync(campaignId, input.Value!.Comment, version.Value, actor.Value!, cancellationToken);
-        return await SignalAsync(request, client, campaignId, CampaignSignals.Resume, actor.Value!, input.Value.Comment, resumed, cancellationToken);
+        var (actor, body, expected) = command.Value!;
+        var resumed = await operations.ResumeAsync(campaignId, body.Comment, expected, actor, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Resume, actor, body.Comment, resumed, cancellationToken);
     }
 
     /// <summary>The emergency stop: the saved kill is what the coupon claim path reads (within 1 s); the orchestration then winds down.</summary>
@@ -256,21 +229,15 @@ public sealed class CampaignLifecycleFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, OperatorRoles.CampaignManager);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await request.ReadValidatedAsync<ExtendRequest>(cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync<ExtendRequest>(request, [OperatorRoles.CampaignManager], cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var extended = await operations.ExtendAsync(campaignId, input.Value!.End, input.Value.Reason, version.Value, actor.Value!, cancellationToken);
-        return await SignalAsync(request, client, campaignId, CampaignSignals.Extend, actor.Value!, input.Value.Reason, extended, cancellationToken);
+        var (actor, body, expected) = command.Value!;
+        var extended = await operations.ExtendAsync(campaignId, body.End, body.Reason, expected, actor, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Extend, actor, body.Reason, extended, cancellationToken);
     }
 
     [Function("CancelCampaign")]
@@ -297,19 +264,13 @@ public sealed class CampaignLifecycleFunctions(
         string campaignId,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, OperatorRoles.CampaignManager);
-        if (actor.Problem is { } denied)
+        var command = http.Command(request, OperatorRoles.CampaignManager);
+        if (command.Problem is { } invalid)
         {
-            return ApiResult.Problem(denied, request);
+            return ApiResult.Problem(invalid, request);
         }
 
-        var version = CampaignHttp.IfMatch(request);
-        if (version.Problem is { } badVersion)
-        {
-            return ApiResult.Problem(badVersion, request);
-        }
-
-        var reopened = await planning.ReopenAsync(campaignId, version.Value, actor.Value!, cancellationToken);
+        var reopened = await planning.ReopenAsync(campaignId, command.Value!.ExpectedVersion, command.Value.Actor, cancellationToken);
         return reopened.ToApiResult(request, c => CampaignHttp.Campaign(c));
     }
 
@@ -341,21 +302,15 @@ public sealed class CampaignLifecycleFunctions(
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await ReadOptionalAsync<CommentRequest>(request, new CommentRequest(), cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync(request, CampaignHttp.AnyCampaignRole, cancellationToken, new CommentRequest());
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var resumed = await operations.ResumeMechanicAsync(campaignId, mechanicId, input.Value!.Comment, version.Value, actor.Value!, cancellationToken);
-        return await SignalAsync(request, client, campaignId, CampaignSignals.Resume, actor.Value!, input.Value.Comment, resumed, cancellationToken);
+        var (actor, body, expected) = command.Value!;
+        var resumed = await operations.ResumeMechanicAsync(campaignId, mechanicId, body.Comment, expected, actor, cancellationToken);
+        return await SignalAsync(request, client, campaignId, CampaignSignals.Resume, actor, body.Comment, resumed, cancellationToken);
     }
 
     [Function("RecordCampaignLessons")]
@@ -369,20 +324,14 @@ public sealed class CampaignLifecycleFunctions(
         string campaignId,
         CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, OperatorRoles.CampaignManager);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await request.ReadValidatedAsync<LessonsRequest>(cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync<LessonsRequest>(request, [OperatorRoles.CampaignManager], cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var recorded = await planning.RecordLessonsAsync(campaignId, input.Value!.LessonsLearned, version.Value, actor.Value!, cancellationToken);
+        var (actor, body, expected) = command.Value!;
+        var recorded = await planning.RecordLessonsAsync(campaignId, body.LessonsLearned, expected, actor, cancellationToken);
         return recorded.ToApiResult(request, c => CampaignHttp.Campaign(c));
     }
 
@@ -390,21 +339,15 @@ public sealed class CampaignLifecycleFunctions(
         HttpRequest request, string campaignId, DurableTaskClient client, string signal,
         Func<string, long?, CampaignActor, Task<Result<Campaign>>> operation, CancellationToken cancellationToken)
     {
-        var actor = http.Actor(request, CampaignHttp.AnyCampaignRole);
-        if (actor.Problem is { } denied)
-        {
-            return ApiResult.Problem(denied, request);
-        }
-
-        var version = CampaignHttp.IfMatch(request);
-        var input = await request.ReadValidatedAsync<ReasonRequest>(cancellationToken);
-        if ((version.Problem ?? input.Problem) is { } invalid)
+        var command = await http.ReadCommandAsync<ReasonRequest>(request, CampaignHttp.AnyCampaignRole, cancellationToken);
+        if (command.Problem is { } invalid)
         {
             return ApiResult.Problem(invalid, request);
         }
 
-        var result = await operation(input.Value!.Reason, version.Value, actor.Value!);
-        return await SignalAsync(request, client, campaignId, signal, actor.Value!, input.Value.Reason, result, cancellationToken);
+        var (actor, body, expected) = command.Value!;
+        var result = await operation(body.Reason, expected, actor);
+        return await SignalAsync(request, client, campaignId, signal, actor, body.Reason, result, cancellationToken);
     }
 
     /// <summary>After a successful change, wakes the orchestration (who, why, when travel with the signal).</summary>
@@ -421,17 +364,5 @@ public sealed class CampaignLifecycleFunctions(
         await publication.SyncAsync(result.Value!, cancellationToken);
         await CampaignSignals.RaiseAsync(client, campaignId, name, new CampaignSignal(name, actor.Id, reason, time.GetUtcNow()), cancellationToken);
         return CampaignHttp.Campaign(result.Value!);
-    }
-
-    /// <summary>A body that may be absent (then <paramref name="empty"/>); present, it is validated like any other.</summary>
-    private static async Task<Result<T>> ReadOptionalAsync<T>(HttpRequest request, T empty, CancellationToken cancellationToken) where T : class
-    {
-        var body = await request.ReadBodyAsync(cancellationToken);
-        if (!body.IsSuccess)
-        {
-            return body.Problem!;
-        }
-
-        return body.Value!.Length == 0 ? empty : await request.ReadValidatedAsync<T>(cancellationToken);
     }
 }

@@ -38,7 +38,11 @@ public sealed record CampaignStepView(
     long Version,
     IReadOnlyList<string> Missing,
     string? Reason,
-    IReadOnlyList<string> Performed);
+    IReadOnlyList<string> Performed)
+{
+    /// <summary>The operators' decision the campaign's state rests on (who paused, killed, rejected it, when and why).</summary>
+    public CampaignSignal? Decision { get; init; }
+}
 
 /// <summary>The orchestration's custom status: where the campaign is and what the orchestration is doing about it.</summary>
 public sealed record CampaignRunStatus(
@@ -52,7 +56,8 @@ public sealed record CampaignRunStatus(
     IReadOnlyList<string> FailedStages,
     IReadOnlyList<string> MissingReadiness,
     CampaignSignal? LastSignal,
-    IReadOnlyList<string> Performed);
+    IReadOnlyList<string> Performed,
+    CampaignSignal? Decision);
 
 /// <summary>The orchestration's output once nothing is left to do.</summary>
 public sealed record CampaignRunOutcome(string CampaignId, string State, int Episodes, int Steps);
@@ -123,7 +128,7 @@ public static class CampaignOrchestration
             new StepRequest(run.CampaignId, run.KnownVersion, run.Episode, failed), retry);
         var steps = run.Steps + step.Performed.Count + 1;
         context.SetCustomStatus(new CampaignRunStatus(run.CampaignId, step.State, step.Kind, step.CurrentStage ?? step.Stage, step.Until, run.Episode, steps, failed,
-            step.Missing, signal, step.Performed));
+            step.Missing, signal, step.Performed, step.Decision));
         if (step.Kind == nameof(CampaignStepKind.Complete))
         {
             return new CampaignRunOutcome(run.CampaignId, step.State, run.Episode + 1, steps);
@@ -260,6 +265,14 @@ public sealed class CampaignActivities(
 
             var now = time.GetUtcNow();
             var step = CampaignTimeline.Next(campaign, now, options);
+
+            // Signals only wake the orchestration early; it looks at the stored campaign at least every monitoring
+            // interval whatever it waits for, so a lost signal (an approval during a 72 h wait) costs one interval.
+            if (step.Until is { } until && until > now + options.MonitoringInterval)
+            {
+                step = step with { Until = now + options.MonitoringInterval };
+            }
+
             var view = View(campaign, step, performed);
             if (CampaignStages.TransitionTarget(view.Kind, view.Stage, view.CurrentStage, request.FailedStages ?? []) is not null)
             {
@@ -372,7 +385,30 @@ public sealed class CampaignActivities(
         var stages = campaign.Plan.Schedule.Stages.OrderBy(s => s.Start).Select(s => s.Name).ToList();
         int? IndexOf(string? name) => name is null ? null : stages.IndexOf(name);
         return new CampaignStepView(step.Kind.ToString(), step.Until, step.Stage, IndexOf(step.Stage), campaign.CurrentStage, IndexOf(campaign.CurrentStage),
-            campaign.State.ToString(), campaign.Version, (step.MissingReadiness ?? []).Select(m => m.ToString()).ToList(), step.Reason, [.. performed]);
+            campaign.State.ToString(), campaign.Version, (step.MissingReadiness ?? []).Select(m => m.ToString()).ToList(), step.Reason, [.. performed])
+        {
+            Decision = DecisionOf(campaign),
+        };
+    }
+
+    /// <summary>
+    /// Who decided the state the campaign is in, from the campaign itself: signals only wake the orchestration early,
+    /// so its record of who paused or killed the campaign and why never depends on an event being delivered.
+    /// </summary>
+    private static CampaignSignal? DecisionOf(Campaign campaign)
+    {
+        static CampaignSignal? Of(string action, CampaignDecision? decision) =>
+            decision is null ? null : new CampaignSignal(action, decision.By, decision.Comment, decision.At);
+        return campaign.State switch
+        {
+            CampaignState.Paused => Of(CampaignSignals.Pause, campaign.CurrentPause),
+            CampaignState.Killed => Of(CampaignSignals.Kill, campaign.Termination),
+            CampaignState.Cancelled => Of(CampaignSignals.Cancel, campaign.Termination),
+            CampaignState.Rejected => Of("Reject", campaign.Rejection),
+            CampaignState.Evaluated when campaign.EndedAt is null => Of(CampaignSignals.Kill, campaign.Termination),
+            CampaignState.Approved or CampaignState.Scheduled => Of(CampaignSignals.Approval, campaign.Approval),
+            _ => null,
+        };
     }
 
     /// <summary>The stage sub-orchestration's work: close the open stage, open the next, snapshot the boundary.</summary>

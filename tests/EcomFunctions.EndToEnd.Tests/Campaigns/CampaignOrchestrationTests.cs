@@ -34,8 +34,8 @@ public sealed class CampaignOrchestrationTests(CampaignHostFixture fixture) : IC
         var paused = await Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/campaigns/{id}/pause", new { reason = "price error" });
         Assert.Equal(("paused", "paused"), (paused.GetProperty("state").GetString(), paused.GetProperty("liveness").GetString()));
         var pausedStatus = await Eventually.HoldsAsync(() => Api.StatusAsync(id),
-            s => Run(s) is { } run && run.GetProperty("lastSignal") is { ValueKind: JsonValueKind.Object } last && last.GetProperty("action").GetString() == "Pause");
-        var signal = Run(pausedStatus)!.Value.GetProperty("lastSignal");
+            s => Run(s) is { } run && run.GetProperty("decision") is { ValueKind: JsonValueKind.Object } last && last.GetProperty("action").GetString() == "Pause");
+        var signal = Run(pausedStatus)!.Value.GetProperty("decision");
         Assert.Equal(("Pause", "pat", "price error"), (signal.GetProperty("action").GetString(), signal.GetProperty("by").GetString(), signal.GetProperty("reason").GetString()));
         await Api.ExpectAsync(HttpStatusCode.OK, HttpMethod.Post, $"api/campaigns/{id}/resume", new { comment = "fixed" });
 
