@@ -10,9 +10,10 @@ namespace EcomFunctions.App.Campaigns;
 public sealed record RunRetry(int Attempts, double FirstIntervalSeconds);
 
 /// <summary>
-/// The input of one episode of <c>campaign-{id}</c>: the campaign, which episode this is (each episode performs one
-/// step and continues as new), the stages whose sub-orchestration failed (not retried; the parent keeps monitoring),
-/// the operator signal seen last, and the number of steps taken so far.
+/// The input of one episode of <c>campaign-{id}</c>: the campaign, which episode this is (each episode performs the
+/// immediate steps and one step that takes time, then continues as new), the stages whose sub-orchestration failed (not
+/// retried; the parent keeps monitoring), the operator signal seen last, the steps taken so far, and the campaign
+/// version the previous episode saw.
 /// </summary>
 public sealed record CampaignRun(
     string CampaignId,
