@@ -1,3 +1,4 @@
+using EcomFunctions.App.Campaigns;
 using EcomFunctions.App.Members;
 using EcomFunctions.App.Platform;
 using EcomFunctions.App.Reviews;
@@ -16,6 +17,7 @@ public static class EcomFunctionsServices
     {
         services.AddPlatform(configuration);
         services.AddMembers(configuration);
+        services.AddCampaigns(configuration);
         services.AddReviews(configuration);
         services.AddCoupons(configuration);
         return services;

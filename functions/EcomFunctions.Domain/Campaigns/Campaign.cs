@@ -67,6 +67,16 @@ public sealed record Campaign
 
     public DateTimeOffset? EvaluatedAt { get; init; }
 
+    /// <summary>The stage the orchestrator last opened (null between stages and when none is running).</summary>
+    public string? CurrentStage { get; init; }
+
+    /// <summary>What was missing when operators were last alerted that the start is held by the readiness gate.</summary>
+    public IReadOnlyList<ReadinessItem> ReadinessAlertedFor { get; init; } = [];
+
+    /// <summary>The coupon definitions the campaign's Coupon mechanics link (what the Coupons capability allocates and releases).</summary>
+    public IReadOnlyList<string> CouponDefinitionIds =>
+        [.. Plan.Mechanics.OfType<CouponMechanic>().Select(m => m.CouponDefinitionId).Distinct(StringComparer.Ordinal)];
+
     public string? LessonsLearned { get; init; }
 
     public string TimeZoneId => Plan.Schedule.TimeZoneId ?? "";
@@ -231,7 +241,8 @@ public sealed record Campaign
         }
 
         return Transition(CampaignAction.Schedule, actor, now, null, null,
-            Event(CampaignEventTypes.CampaignScheduled, ("preheatStart", Plan.Schedule.PreheatOrStart), ("start", Plan.Schedule.Start), ("end", Plan.Schedule.End)));
+            Event(CampaignEventTypes.CampaignScheduled, ("preheatStart", Plan.Schedule.PreheatOrStart), ("start", Plan.Schedule.Start), ("end", Plan.Schedule.End),
+                ("couponDefinitionIds", CouponDefinitionIds), ("channels", Plan.Channels), ("audience", Plan.Audience)));
     }
 
     /// <summary>At the start, only through the readiness gate (ready, or overridden with a reason).</summary>
@@ -317,7 +328,7 @@ public sealed record Campaign
 
         return Transition(CampaignAction.Kill, actor, now, reason,
             c => c with { Termination = new(actor.Id, now, reason), CurrentPause = null },
-            Event(CampaignEventTypes.CampaignKilled, ("reason", reason)));
+            Event(CampaignEventTypes.CampaignKilled, ("reason", reason), ("couponDefinitionIds", CouponDefinitionIds)));
     }
 
     public Result<CampaignChange> Cancel(CampaignActor actor, DateTimeOffset now, string reason)
@@ -334,7 +345,7 @@ public sealed record Campaign
 
         return Transition(CampaignAction.Cancel, actor, now, reason,
             c => c with { Termination = new(actor.Id, now, reason), CurrentPause = null },
-            Event(CampaignEventTypes.CampaignCancelled, ("reason", reason), ("previousState", State)));
+            Event(CampaignEventTypes.CampaignCancelled, ("reason", reason), ("previousState", State), ("couponDefinitionIds", CouponDefinitionIds)));
     }
 
     /// <summary>
@@ -384,7 +395,7 @@ public sealed record Campaign
 
         return Transition(CampaignAction.End, actor, now, null,
             c => c with { EndedAt = now, CurrentPause = null },
-            Event(CampaignEventTypes.CampaignEnded, ("end", Plan.Schedule.End)));
+            Event(CampaignEventTypes.CampaignEnded, ("end", Plan.Schedule.End), ("couponDefinitionIds", CouponDefinitionIds)));
     }
 
     /// <summary>After the late-order window: the report is final. Its headline figures travel in the event.</summary>
@@ -660,6 +671,74 @@ public sealed record Campaign
             PausedMechanics = paused,
         };
         return Commit(next, actor, now, audits, events);
+    }
+
+    /// <summary>
+    /// The orchestrator opens a stage (a stage sub-orchestration runs this): audited, and announced with
+    /// CampaignStageStarted so channels can switch creatives. Opening the stage already open is a no-op.
+    /// </summary>
+    public Result<CampaignChange> EnterStage(string stageName, CampaignActor actor, DateTimeOffset now)
+    {
+        if (Precheck(CampaignAction.EnterStage, actor, null) is { } early)
+        {
+            return early;
+        }
+
+        var stage = Plan.Schedule.Stages.FirstOrDefault(s => string.Equals(s.Name, stageName, StringComparison.Ordinal));
+        if (stage is null)
+        {
+            return Problem.NotFound($"Stage '{stageName}' of campaign '{Id}'.");
+        }
+
+        if (string.Equals(CurrentStage, stageName, StringComparison.Ordinal))
+        {
+            return CampaignChange.NoChange(this);
+        }
+
+        var previous = CurrentStage;
+        return Transition(CampaignAction.EnterStage, actor, now, previous is null ? stage.Name : $"{previous} -> {stage.Name}",
+            c => c with { CurrentStage = stage.Name },
+            Event(CampaignEventTypes.CampaignStageStarted, ("stage", stage.Name), ("kind", stage.Kind), ("start", stage.Start), ("end", stage.End), ("previousStage", previous)));
+    }
+
+    /// <summary>Closes the open stage (its end has come, or the campaign stopped). Closing a stage that is not open is a no-op.</summary>
+    public Result<CampaignChange> CompleteStage(string stageName, CampaignActor actor, DateTimeOffset now)
+    {
+        if (Precheck(CampaignAction.CompleteStage, actor, null) is { } early)
+        {
+            return early;
+        }
+
+        if (!string.Equals(CurrentStage, stageName, StringComparison.Ordinal))
+        {
+            return CampaignChange.NoChange(this);
+        }
+
+        return Transition(CampaignAction.CompleteStage, actor, now, stageName,
+            c => c with { CurrentStage = null },
+            Event(CampaignEventTypes.CampaignStageEnded, ("stage", stageName)));
+    }
+
+    /// <summary>
+    /// The start has come and the readiness gate is closed: operators are alerted (audited, ReadinessAlert event) once
+    /// per distinct set of missing items, so a gate re-checked every few minutes does not flood them.
+    /// </summary>
+    public Result<CampaignChange> AlertReadiness(CampaignActor actor, DateTimeOffset now)
+    {
+        if (Precheck(CampaignAction.AlertReadiness, actor, null) is { } early)
+        {
+            return early;
+        }
+
+        var readiness = ReadinessGate.Check(this);
+        if (readiness.IsReady || readiness.Missing.SequenceEqual(ReadinessAlertedFor))
+        {
+            return CampaignChange.NoChange(this);
+        }
+
+        return Transition(CampaignAction.AlertReadiness, actor, now, $"start held: {string.Join(", ", readiness.Missing)} missing",
+            c => c with { ReadinessAlertedFor = [.. readiness.Missing] },
+            Event(CampaignEventTypes.ReadinessAlert, ("missing", readiness.Missing), ("start", Plan.Schedule.Start), ("owners", Plan.Owners.Everyone.ToList())));
     }
 
     /// <summary>Operator text for the report, written once the campaign has stopped.</summary>

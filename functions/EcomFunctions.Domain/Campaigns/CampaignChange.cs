@@ -65,6 +65,9 @@ public static class CampaignEventTypes
     public const string MechanicPaused = Prefix + "MechanicPaused";
     public const string MechanicResumed = Prefix + "MechanicResumed";
     public const string LessonsRecorded = Prefix + "LessonsRecorded";
+    public const string CampaignStageStarted = Prefix + "CampaignStageStarted";
+    public const string CampaignStageEnded = Prefix + "CampaignStageEnded";
+    public const string ReadinessAlert = Prefix + "ReadinessAlert";
     public const string IncidentOpened = Prefix + "IncidentOpened";
     public const string IncidentUpdated = Prefix + "IncidentUpdated";
     public const string IncidentResolved = Prefix + "IncidentResolved";

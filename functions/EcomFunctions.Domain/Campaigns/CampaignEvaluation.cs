@@ -9,7 +9,11 @@ public sealed record MonitoringSnapshot(
     BudgetStatus Budget,
     BudgetCheck BudgetCheck,
     int OpenIncidents,
-    CampaignStep Next);
+    CampaignStep Next)
+{
+    /// <summary>Open incidents of Critical severity (the monitoring loop escalates them every tick until resolved).</summary>
+    public IReadOnlyList<string> OpenCriticalIncidents { get; init; } = [];
+}
 
 /// <summary>
 /// Monitoring and evaluation: the hourly snapshot (which also runs the budget guard), the report (JSON-ready record and
@@ -35,9 +39,12 @@ public sealed class CampaignEvaluation(
 
         var campaign = checkedBudget.Value!.Campaign;
         var totals = HourlyMetrics.Total(await metrics.ReadAsync(campaignId, cancellationToken));
-        var open = (await incidents.ListAsync(campaignId, cancellationToken)).Count(i => i.Status == IncidentStatus.Open);
-        return new MonitoringSnapshot(campaign, totals, checkedBudget.Value.Budget, checkedBudget.Value.Check, open,
-            CampaignTimeline.Next(campaign, time.GetUtcNow(), options));
+        var open = (await incidents.ListAsync(campaignId, cancellationToken)).Where(i => i.Status == IncidentStatus.Open).ToList();
+        return new MonitoringSnapshot(campaign, totals, checkedBudget.Value.Budget, checkedBudget.Value.Check, open.Count,
+            CampaignTimeline.Next(campaign, time.GetUtcNow(), options))
+        {
+            OpenCriticalIncidents = [.. open.Where(i => i.Severity == IncidentSeverity.Critical).Select(i => i.Id)],
+        };
     }
 
     public async Task<Result<EvaluationReport>> BuildReportAsync(string campaignId, CancellationToken cancellationToken)
@@ -125,9 +132,10 @@ public sealed class CampaignStorefront(ILiveCampaignDirectory directory, ICampai
     }
 
     /// <summary>
-    /// Queue-side ingestion of a validated batch: distinct visitors and participants are marked, the batch is folded
-    /// into one increment per hourly bucket, and added under <paramref name="batchId"/> (the queue message id), so a
-    /// redelivered message changes nothing.
+    /// Queue-side ingestion of a validated batch: distinct visitors, new members and participants are marked, the batch
+    /// is folded into one increment per hourly bucket of each campaign plus the store-wide buckets
+    /// (<see cref="HourlyMetrics.StoreScope"/>), and added under <paramref name="batchId"/>, so a redelivered message
+    /// changes nothing.
     /// </summary>
     public async Task<Result<IReadOnlyList<MetricsBucket>>> RecordAsync(string batchId, IReadOnlyList<StorefrontActivity> activities, CancellationToken cancellationToken)
     {
@@ -143,9 +151,9 @@ public sealed class CampaignStorefront(ILiveCampaignDirectory directory, ICampai
         }
 
         var marked = new List<StorefrontActivity>(activities.Count);
-        foreach (var group in activities.GroupBy(a => (a.CampaignId, a.Kind)))
+        foreach (var group in activities.Where(a => a.IsAttributed).GroupBy(a => (a.CampaignId, a.Kind)))
         {
-            if (group.Key.Kind is not (StorefrontActivityKind.Visit or StorefrontActivityKind.Participation))
+            if (!StorefrontActivity.IsDistinct(group.Key.Kind))
             {
                 marked.AddRange(group);
                 continue;
@@ -159,8 +167,12 @@ public sealed class CampaignStorefront(ILiveCampaignDirectory directory, ICampai
             marked.AddRange(group.Select(a => a with { FirstForVisitor = firstSeen.Contains(a.VisitorId!) && counted.Add(a.VisitorId!) }));
         }
 
-        var increments = HourlyMetrics.Aggregate(marked);
+        var increments = HourlyMetrics.Aggregate(marked).Concat(HourlyMetrics.AggregateStore(activities)).ToList();
         await metrics.AddAsync(batchId, increments, cancellationToken);
+        if (HourlyMetrics.UnitsOf(activities) is { Count: > 0 } units)
+        {
+            await metrics.AddUnitsSoldAsync(batchId, units, cancellationToken);
+        }
         return Result<IReadOnlyList<MetricsBucket>>.Success(increments);
     }
 }

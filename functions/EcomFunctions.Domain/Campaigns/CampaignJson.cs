@@ -12,7 +12,14 @@ namespace EcomFunctions.Domain.Campaigns;
 /// </summary>
 public static class CampaignJson
 {
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options { get; } = Create(api: false);
+
+    /// <summary>
+    /// The HTTP API's dialect of the same shapes: enums and mechanic kinds in camelCase like every other endpoint
+    /// (<c>"kind": "flashSale"</c>, <c>"state": "live"</c>; reading accepts either casing), integers refused for enums,
+    /// and a null for a non-nullable property is an error (a 400, not a silently empty field).
+    /// </summary>
+    public static JsonSerializerOptions Api { get; } = Create(api: true);
 
     private static readonly (Type Type, MechanicKind Kind)[] Mechanics =
     [
@@ -27,21 +34,26 @@ public static class CampaignJson
         (typeof(MemberExclusiveMechanic), MechanicKind.MemberExclusive),
     ];
 
-    private static JsonSerializerOptions Create()
+    private static JsonSerializerOptions Create(bool api)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            Converters = { new JsonStringEnumConverter() },
+            Converters = { api ? new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) : new JsonStringEnumConverter() },
 
             // Operators' tools do not always put the discriminator first.
             AllowOutOfOrderMetadataProperties = true,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Configure } },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { info => Configure(info, api) } },
+            RespectNullableAnnotations = api,
+            MaxDepth = 32,
+
+            // Like the rest of the API: "5" for a number is a client bug worth a 400.
+            NumberHandling = api ? JsonNumberHandling.Strict : JsonNumberHandling.AllowReadingFromString,
         };
         options.MakeReadOnly();
         return options;
     }
 
-    private static void Configure(JsonTypeInfo info)
+    private static void Configure(JsonTypeInfo info, bool api)
     {
         if (info.Kind != JsonTypeInfoKind.Object || info.Type.Namespace != typeof(Campaign).Namespace)
         {
@@ -67,7 +79,8 @@ public static class CampaignJson
             };
             foreach (var (type, kind) in Mechanics)
             {
-                info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, kind.ToString()));
+                var name = kind.ToString();
+                info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, api ? JsonNamingPolicy.CamelCase.ConvertName(name) : name));
             }
         }
     }

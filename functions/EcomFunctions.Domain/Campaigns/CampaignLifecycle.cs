@@ -45,6 +45,15 @@ public enum CampaignAction
     CheckBudget,
     RecordLessons,
 
+    /// <summary>The orchestrator opens a stage of a multi-stage campaign.</summary>
+    EnterStage,
+
+    /// <summary>The orchestrator closes the open stage.</summary>
+    CompleteStage,
+
+    /// <summary>The orchestrator alerts operators that the readiness gate holds the start.</summary>
+    AlertReadiness,
+
     /// <summary>Open, annotate or resolve an incident (in any state: stock and logistics trouble starts before and outlives the campaign).</summary>
     HandleIncident,
 }
@@ -108,6 +117,9 @@ public static class CampaignLifecycle
         [CampaignAction.CheckBudget] = [CampaignRoles.System],
         [CampaignAction.RecordLessons] = [CampaignRoles.Manager],
         [CampaignAction.HandleIncident] = [CampaignRoles.Manager, CampaignRoles.Approver, CampaignRoles.System],
+        [CampaignAction.EnterStage] = [CampaignRoles.System],
+        [CampaignAction.CompleteStage] = [CampaignRoles.System],
+        [CampaignAction.AlertReadiness] = [CampaignRoles.System],
     };
 
     /// <summary>The state <paramref name="action"/> leads to from <paramref name="from"/>, or null when it is not allowed there.</summary>
@@ -184,7 +196,16 @@ public static class CampaignLifecycle
         {
             t[(state, CampaignAction.PauseMechanic)] = state;
             t[(state, CampaignAction.ResumeMechanic)] = state;
+            t[(state, CampaignAction.EnterStage)] = state;
         }
+
+        // A stage still open when the campaign stops is closed afterwards.
+        foreach (var state in new[] { CampaignState.Scheduled, CampaignState.Live, CampaignState.Paused, CampaignState.Ended, CampaignState.Killed, CampaignState.Cancelled })
+        {
+            t[(state, CampaignAction.CompleteStage)] = state;
+        }
+
+        t[(CampaignState.Scheduled, CampaignAction.AlertReadiness)] = CampaignState.Scheduled;
 
         // Spend keeps arriving after the end (late redemptions), so the budget is still watched then.
         foreach (var state in new[] { CampaignState.Approved, CampaignState.Scheduled, CampaignState.Live, CampaignState.Paused, CampaignState.Ended })

@@ -28,6 +28,8 @@ public enum StorefrontActivityKind
 public sealed record StorefrontActivity
 {
     public const int MaxIdLength = 128;
+    public const int MaxLines = 100;
+    public const int MaxUnits = 100_000;
 
     public string CampaignId { get; init; } = "";
 
@@ -46,18 +48,39 @@ public sealed record StorefrontActivity
 
     public bool FirstForVisitor { get; init; } = true;
 
+    /// <summary>What an order bought (SKU and units), for the sell-through of the campaign's stock-limited offers.</summary>
+    public IReadOnlyList<OrderLine> Lines { get; init; } = [];
+
+    /// <summary>Whether an activity is about the attributed campaign (otherwise it only counts in the store-wide totals).</summary>
+    public bool IsAttributed => !string.IsNullOrEmpty(CampaignId);
+
+    /// <summary>Kinds counted once per person and campaign: unique visitors, new members, participating members.</summary>
+    public static bool IsDistinct(StorefrontActivityKind kind) =>
+        kind is StorefrontActivityKind.Visit or StorefrontActivityKind.SignUp or StorefrontActivityKind.Participation;
+
     /// <summary>Storefront input is checked before it is queued; events from the future beyond clock skew are refused.</summary>
     public FieldErrors Validate(DateTimeOffset now, TimeSpan allowedClockSkew)
     {
         var errors = new FieldErrors()
-            .AddIf(!CampaignPlanRules.IsValidCampaignId(CampaignId), "campaignId", "A campaign id.")
+            .AddIf(CampaignId is null || (CampaignId.Length > 0 && !CampaignPlanRules.IsValidCampaignId(CampaignId)), "campaignId", "A campaign id (or none for store-wide traffic).")
+            .AddIf(string.IsNullOrEmpty(CampaignId) && Kind == StorefrontActivityKind.Participation, "campaignId", "Participation is always in a campaign.")
             .AddIf(!Enum.IsDefined(Kind), "kind", "Unknown activity kind.")
             .AddIf(!Enum.IsDefined(Channel), "channel", "Unknown channel.")
             .AddIf(OccurredAt == default, "occurredAt", "Required.")
+            .AddIf(OccurredAt != default && OccurredAt < CampaignPlanRules.EarliestInstant, "occurredAt", "Too far in the past.")
             .AddIf(OccurredAt > now + allowedClockSkew, "occurredAt", "In the future.")
             .AddIf(Variant is { Length: > CampaignPlanRules.MaxShortTextLength }, "variant", $"At most {CampaignPlanRules.MaxShortTextLength} characters.")
             .AddIf(VisitorId is { Length: > MaxIdLength }, "visitorId", $"At most {MaxIdLength} characters.")
-            .AddIf(Kind is StorefrontActivityKind.Visit or StorefrontActivityKind.Participation && string.IsNullOrWhiteSpace(VisitorId), "visitorId", "Required for visits and participation (distinct counting).");
+            .AddIf(IsDistinct(Kind) && string.IsNullOrWhiteSpace(VisitorId), "visitorId", "Required for visits, sign-ups and participation (distinct counting).");
+        var lines = Lines ?? [];
+        errors.AddIf(lines.Count > 0 && Kind != StorefrontActivityKind.Order, "lines", "Only orders carry lines.");
+        errors.AddIf(lines.Count > MaxLines, "lines", $"At most {MaxLines} lines.");
+        for (var i = 0; i < lines.Count && i < MaxLines; i++)
+        {
+            errors.AddIf(lines[i] is null || string.IsNullOrWhiteSpace(lines[i].Sku) || lines[i].Sku.Length > MaxIdLength, $"lines[{i}].sku", $"Required, at most {MaxIdLength} characters.");
+            errors.AddIf(lines[i] is { Quantity: < 1 or > MaxUnits }, $"lines[{i}].quantity", $"From 1 to {MaxUnits}.");
+        }
+
         if (Kind == StorefrontActivityKind.Order)
         {
             errors.AddIf(OrderValue < 0, "orderValue", "Cannot be negative.");
@@ -71,6 +94,12 @@ public sealed record StorefrontActivity
         return errors;
     }
 }
+
+/// <summary>One line of an order: a SKU and how many units of it.</summary>
+public sealed record OrderLine(string Sku, int Quantity);
+
+/// <summary>Units of one SKU sold in orders attributed to a campaign (summed per batch).</summary>
+public sealed record UnitsSold(string CampaignId, string Sku, long Units);
 
 /// <summary>Additive campaign counters: any two (shards of one bucket, or different buckets) can be summed.</summary>
 public sealed record MetricsCounts
@@ -118,7 +147,7 @@ public sealed record MetricsCounts
             StorefrontActivityKind.Visit => new() { Visits = activity.FirstForVisitor ? 1 : 0 },
             StorefrontActivityKind.PageView => new() { PageViews = 1 },
             StorefrontActivityKind.Order => new() { Orders = 1, OrderValue = activity.OrderValue },
-            StorefrontActivityKind.SignUp => new() { NewMembers = 1 },
+            StorefrontActivityKind.SignUp => new() { NewMembers = activity.FirstForVisitor ? 1 : 0 },
             StorefrontActivityKind.Participation => new() { ParticipatingMembers = activity.FirstForVisitor ? 1 : 0 },
             _ => Zero,
         };
@@ -135,6 +164,12 @@ public sealed record MetricsBucket(MetricsBucketKey Key, MetricsCounts Counts);
 
 public static class HourlyMetrics
 {
+    /// <summary>
+    /// The "campaign id" of store-wide buckets: every storefront activity, attributed to a campaign or not, also counts
+    /// here, which is what the baseline window is read from. No campaign id can take this value ('~' is not allowed).
+    /// </summary>
+    public const string StoreScope = "~store";
+
     /// <summary>The UTC hour an instant falls in (buckets are UTC hours; reports show them in the campaign's zone).</summary>
     public static DateTimeOffset HourOf(DateTimeOffset instant)
     {
@@ -161,6 +196,32 @@ public static class HourlyMetrics
             .ThenBy(b => b.Key.HourUtc)
             .ThenBy(b => b.Key.Channel)
             .ThenBy(b => b.Key.Variant, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Store-wide increments of a batch: every activity but participation (which only exists within a campaign), per
+    /// hour and channel, without variants and without de-duplication (the baseline compares orders and sales).
+    /// </summary>
+    public static IReadOnlyList<MetricsBucket> AggregateStore(IEnumerable<StorefrontActivity> activities)
+    {
+        ArgumentNullException.ThrowIfNull(activities);
+        return Aggregate(activities
+            .Where(a => a.Kind != StorefrontActivityKind.Participation)
+            .Select(a => a with { CampaignId = StoreScope, Variant = null, FirstForVisitor = true }));
+    }
+
+    /// <summary>Units per campaign and SKU in the attributed orders of a batch.</summary>
+    public static IReadOnlyList<UnitsSold> UnitsOf(IEnumerable<StorefrontActivity> activities)
+    {
+        ArgumentNullException.ThrowIfNull(activities);
+        return activities
+            .Where(a => a.IsAttributed && a.Kind == StorefrontActivityKind.Order)
+            .SelectMany(a => (a.Lines ?? []).Select(l => (a.CampaignId, l.Sku, Units: (long)l.Quantity)))
+            .GroupBy(x => (x.CampaignId, x.Sku))
+            .Select(g => new UnitsSold(g.Key.CampaignId, g.Key.Sku, g.Sum(x => x.Units)))
+            .OrderBy(u => u.CampaignId, StringComparer.Ordinal)
+            .ThenBy(u => u.Sku, StringComparer.Ordinal)
             .ToList();
     }
 

@@ -26,6 +26,18 @@ public sealed class CampaignOperations(ICampaignRepository campaigns, CampaignPl
     public Task<Result<Campaign>> EndAsync(string campaignId, CancellationToken cancellationToken) =>
         System(campaignId, c => c.End(CampaignActor.System, time.GetUtcNow()), cancellationToken);
 
+    /// <summary>A stage sub-orchestration opens its stage (no-op when it is open already).</summary>
+    public Task<Result<Campaign>> EnterStageAsync(string campaignId, string stageName, CancellationToken cancellationToken) =>
+        System(campaignId, c => c.EnterStage(stageName, CampaignActor.System, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>A stage sub-orchestration closes the stage that was open (no-op when it is not).</summary>
+    public Task<Result<Campaign>> CompleteStageAsync(string campaignId, string stageName, CancellationToken cancellationToken) =>
+        System(campaignId, c => c.CompleteStage(stageName, CampaignActor.System, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>The start is held by the readiness gate: alert operators once per set of missing items.</summary>
+    public Task<Result<Campaign>> AlertReadinessAsync(string campaignId, CancellationToken cancellationToken) =>
+        System(campaignId, c => c.AlertReadiness(CampaignActor.System, time.GetUtcNow()), cancellationToken);
+
     public Task<Result<Campaign>> CancelUnstartedAsync(string campaignId, string reason, CancellationToken cancellationToken) =>
         System(campaignId, c => c.Cancel(CampaignActor.System, time.GetUtcNow(), reason), cancellationToken);
 

@@ -45,6 +45,11 @@ public static partial class CampaignPlanRules
     public const int MaxShortTextLength = 64;
     public const int MaxPersonIdLength = 128;
 
+    /// <summary>Instants outside these bounds are typos (and would overflow the late-order and baseline arithmetic).</summary>
+    public static readonly DateTimeOffset EarliestInstant = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static readonly DateTimeOffset LatestInstant = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Campaign ids end up in table keys and in the orchestration instance id <c>campaign-{id}</c>.</summary>
     public static bool IsValidCampaignId(string? id) => id is not null && IdPattern().IsMatch(id);
 
@@ -170,6 +175,12 @@ public static partial class CampaignPlanRules
         }
 
         windowErrors.AddIf(schedule.PreheatStart is { } preheat && preheat > schedule.Start, "schedule.preheatStart", "Preheat must start before the campaign starts.");
+        foreach (var (instant, field) in new[] { (schedule.PreheatStart, "schedule.preheatStart"), (schedule.Start, "schedule.start"), (schedule.End, "schedule.end") })
+        {
+            windowErrors.AddIf(instant is { } at && at != default && (at < EarliestInstant || at > LatestInstant), field,
+                $"Between {EarliestInstant.Year} and {LatestInstant.Year}.");
+        }
+
         var zoneId = string.IsNullOrWhiteSpace(schedule.TimeZoneId) ? options.DefaultTimeZone : schedule.TimeZoneId;
         windowErrors.AddIf(!CampaignSchedule.TryFindTimeZone(zoneId, out _), "schedule.timeZoneId", $"Unknown time zone '{zoneId}'; use an IANA id such as Asia/Shanghai.");
 

@@ -67,11 +67,14 @@ public interface ICouponDefinitionLookup
 /// <list type="bullet">
 /// <item><see cref="AddAsync"/> adds increments to hourly buckets; storage spreads a bucket over sharded counter rows
 /// (no hot row) and must be idempotent per <paramref name="batchId"/> (a redelivered queue message adds nothing).</item>
+/// <item>Increments with campaign id <see cref="HourlyMetrics.StoreScope"/> are the store-wide buckets (every storefront
+/// activity, attributed to a campaign or not).</item>
+/// <item><see cref="AddUnitsSoldAsync"/> adds units per SKU, idempotent per <paramref name="batchId"/> like <see cref="AddAsync"/>.</item>
 /// <item><see cref="ReadAsync"/> returns the campaign's buckets with the shards merged (<see cref="HourlyMetrics.Merge"/>).</item>
 /// <item><see cref="ReadBaselineAsync"/> returns store-wide totals (all orders, campaign or not) for a window, or null
 /// when the store has no data that far back.</item>
-/// <item><see cref="ReadStockOutcomeAsync"/> returns units offered and sold for the campaign's stock-limited mechanics,
-/// or null when it has none.</item>
+/// <item><see cref="ReadStockOutcomeAsync"/> returns units offered and sold for the campaign's stock-limited mechanics
+/// (flash sales), or null when it has none.</item>
 /// <item><see cref="MarkFirstSeenAsync"/> records (campaign, kind, visitor) markers — <c>AddEntity</c>, 409 = seen —
 /// and returns the visitor ids seen for the first time, so that UV and participants count each person once. A marker
 /// stores the batch id that wrote it, and a retry of that same batch gets its visitors back as first seen (otherwise a
@@ -83,6 +86,8 @@ public interface ICampaignMetrics
     Task<IReadOnlySet<string>> MarkFirstSeenAsync(string batchId, string campaignId, StorefrontActivityKind kind, IReadOnlyCollection<string> visitorIds, CancellationToken cancellationToken);
 
     Task AddAsync(string batchId, IReadOnlyList<MetricsBucket> increments, CancellationToken cancellationToken);
+
+    Task AddUnitsSoldAsync(string batchId, IReadOnlyList<UnitsSold> units, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<MetricsBucket>> ReadAsync(string campaignId, CancellationToken cancellationToken);
 

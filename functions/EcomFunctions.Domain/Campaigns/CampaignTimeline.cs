@@ -97,7 +97,9 @@ public static class CampaignTimeline
 
                 if (now < schedule.Start)
                 {
-                    return new CampaignStep(CampaignStepKind.WaitForStart, schedule.Start, StageAt(schedule, now)?.Name);
+                    // A preheat stage opening or closing before the start wakes the orchestrator too.
+                    var startOrBoundary = NextStageBoundary(schedule, now) is { } next ? Min(next, schedule.Start) : schedule.Start;
+                    return new CampaignStep(CampaignStepKind.WaitForStart, startOrBoundary, StageAt(schedule, now)?.Name);
                 }
 
                 var readiness = ReadinessGate.Check(campaign);

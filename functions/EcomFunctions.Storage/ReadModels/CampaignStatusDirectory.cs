@@ -23,6 +23,43 @@ public sealed class CampaignStatusDirectory(StorageClients storage, TimeProvider
         cache.Set(campaignId, liveness);
     }
 
+    /// <summary>
+    /// Publishes the liveness of campaign version <paramref name="version"/> unless a later version is already there,
+    /// so a slow or retried writer holding an older campaign can never undo a kill or a pause. Returns whether it wrote.
+    /// </summary>
+    public async Task<bool> PublishAsync(string campaignId, CampaignLiveness liveness, long version, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.CampaignStatus, cancellationToken);
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(campaignId, RowKey, ["Liveness", "Version"], cancellationToken);
+            var entity = new TableEntity(campaignId, RowKey) { ["Liveness"] = liveness.ToString(), ["Version"] = version, ["UpdatedAt"] = time.GetUtcNow() };
+            try
+            {
+                if (row.HasValue && row.Value is { } stored)
+                {
+                    if ((stored.GetInt64("Version") ?? 0) >= version)
+                    {
+                        return false;
+                    }
+
+                    await table.UpdateEntityAsync(entity, stored.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+
+                cache.Set(campaignId, liveness);
+                return true;
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
+            {
+                // Another writer got there first: re-read and compare versions again.
+            }
+        }
+    }
+
     public async Task<CampaignLiveness> GetLivenessAsync(string campaignId, CancellationToken cancellationToken)
     {
         if (!TableKeys.IsValid(campaignId))

@@ -105,6 +105,21 @@ internal sealed class InMemoryCampaignMetrics : ICampaignMetrics
         return Task.CompletedTask;
     }
 
+    public Dictionary<(string CampaignId, string Sku), long> UnitsSold { get; } = [];
+
+    public Task AddUnitsSoldAsync(string batchId, IReadOnlyList<UnitsSold> units, CancellationToken cancellationToken)
+    {
+        if (batches.Add("units:" + batchId))
+        {
+            foreach (var u in units)
+            {
+                UnitsSold[(u.CampaignId, u.Sku)] = UnitsSold.GetValueOrDefault((u.CampaignId, u.Sku)) + u.Units;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public void Seed(params MetricsBucket[] buckets) => shards.AddRange(buckets);
 
     public Task<IReadOnlyList<MetricsBucket>> ReadAsync(string campaignId, CancellationToken cancellationToken) =>
