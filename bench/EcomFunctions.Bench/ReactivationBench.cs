@@ -47,14 +47,21 @@ public sealed class ReactivationBench : IBenchScenario
 
         await RawScanAsync(storage, memberOptions, cancellationToken); // warm-up
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var azuriteCpu0 = azurite.TotalProcessorTime;
         var rawScan = await RawScanAsync(storage, memberOptions, cancellationToken);
-        Log($"raw scan: this process used {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F2} s");
+        Log($"raw scan: this process used {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F2} s, Azurite {(azurite.TotalProcessorTime - azuriteCpu0).TotalSeconds:F2} s of CPU");
         var rawScanPerSec = count / rawScan.TotalSeconds;
         Log($"raw scan: {rawScan.TotalSeconds:F2} s, {rawScanPerSec:F0} members/s");
 
         var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
-        var (elapsed, report) = await RunThroughLocalHostAsync(azurite.ConnectionString, now, cancellationToken);
-        Log($"run: this process used {(Process.GetCurrentProcess().TotalProcessorTime - cpu1).TotalSeconds:F2} s of CPU");
+        var azuriteCpu1 = azurite.TotalProcessorTime;
+        var profile = new ReactivationProfile();
+        var (elapsed, report) = await RunThroughLocalHostAsync(azurite.ConnectionString, now, profile, cancellationToken);
+        Log($"run: this process used {(Process.GetCurrentProcess().TotalProcessorTime - cpu1).TotalSeconds:F2} s, Azurite {(azurite.TotalProcessorTime - azuriteCpu1).TotalSeconds:F2} s of CPU");
+        foreach (var line in profile.Lines())
+        {
+            Log($"run profile: {line}");
+        }
         var membersPerSec = count / elapsed.TotalSeconds;
         var targeted = report.GetProperty("targeted").GetInt32();
         var holdout = report.GetProperty("holdout").GetInt32();
@@ -197,7 +204,7 @@ public sealed class ReactivationBench : IBenchScenario
         return clock.Elapsed;
     }
 
-    private static async Task<(TimeSpan Elapsed, JsonElement Report)> RunThroughLocalHostAsync(string connectionString, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<(TimeSpan Elapsed, JsonElement Report)> RunThroughLocalHostAsync(string connectionString, DateTimeOffset now, ReactivationProfile profile, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -213,7 +220,11 @@ public sealed class ReactivationBench : IBenchScenario
             o.DurableBackend = OrchestrationBackend.InMemory;
             o.EnableTimers = false;
             o.EnableQueues = false; // the run only; the sender would compete for the same Azurite
-        }, DurableEngines.StartAsync, services => services.Configure<ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace), cancellationToken);
+        }, DurableEngines.StartAsync, services =>
+        {
+            services.Configure<ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace);
+            profile.Attach(services);
+        }, cancellationToken);
         using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Add("X-Dev-Principal", "bench; roles=CampaignManager");
         var today = ZonedTime.LocalDate(now, ZonedTime.Resolve("Asia/Shanghai")).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
