@@ -69,11 +69,8 @@ internal sealed class ReactivationProfile
         public Task<MemberPage> ScanPartitionAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
             profile.TimeAsync("members.scanPartition", () => inner.ScanPartitionAsync(partition, continuationToken, pageSize, cancellationToken), p => p.Members.Count);
 
-        public Task<MemberPage> ScanInactiveAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-            profile.TimeAsync("members.scanInactive", () => inner.ScanInactiveAsync(partition, inactiveSince, continuationToken, pageSize, cancellationToken), p => p.Members.Count);
-
-        public Task<int> CountActiveAsync(string partition, DateTimeOffset inactiveSince, CancellationToken cancellationToken) =>
-            profile.TimeAsync("members.countActive", () => inner.CountActiveAsync(partition, inactiveSince, cancellationToken), n => n);
+        public Task<WinBackPage> ScanWinBackAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
+            profile.TimeAsync("members.scanWinBack", () => inner.ScanWinBackAsync(partition, inactiveSince, continuationToken, pageSize, cancellationToken), p => p.Scanned);
 
         public Task<bool> IsOperationAppliedAsync(string memberId, string operationKey, CancellationToken cancellationToken) => inner.IsOperationAppliedAsync(memberId, operationKey, cancellationToken);
 
