@@ -56,7 +56,7 @@ public sealed class ReactivationBench : IBenchScenario
         var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
         var azuriteCpu1 = azurite.TotalProcessorTime;
         var profile = new ReactivationProfile();
-        var (elapsed, report) = await RunThroughLocalHostAsync(azurite.ConnectionString, now, profile, cancellationToken);
+        var (elapsed, report) = await RunThroughLocalHostAsync(azurite.ConnectionString, now, profile, () => azurite.TotalProcessorTime, cancellationToken);
         Log($"run: this process used {(Process.GetCurrentProcess().TotalProcessorTime - cpu1).TotalSeconds:F2} s, Azurite {(azurite.TotalProcessorTime - azuriteCpu1).TotalSeconds:F2} s of CPU");
         foreach (var line in profile.Lines())
         {
@@ -204,7 +204,8 @@ public sealed class ReactivationBench : IBenchScenario
         return clock.Elapsed;
     }
 
-    private static async Task<(TimeSpan Elapsed, JsonElement Report)> RunThroughLocalHostAsync(string connectionString, DateTimeOffset now, ReactivationProfile profile, CancellationToken cancellationToken)
+    private static async Task<(TimeSpan Elapsed, JsonElement Report)> RunThroughLocalHostAsync(
+        string connectionString, DateTimeOffset now, ReactivationProfile profile, Func<TimeSpan> azuriteCpu, CancellationToken cancellationToken)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -229,6 +230,9 @@ public sealed class ReactivationBench : IBenchScenario
         client.DefaultRequestHeaders.Add("X-Dev-Principal", "bench; roles=CampaignManager");
         var today = ZonedTime.LocalDate(now, ZonedTime.Resolve("Asia/Shanghai")).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+        // CPU of the timed window only (the host's start-up above is not part of the run's rate).
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var azuriteCpu0 = azuriteCpu();
         var clock = Stopwatch.StartNew();
         using (var started = await client.PostAsJsonAsync($"api/reactivation/runs/{today}", new { }, cancellationToken))
         {
@@ -245,6 +249,7 @@ public sealed class ReactivationBench : IBenchScenario
                 if (report.GetProperty("status").GetString() == "completed")
                 {
                     clock.Stop();
+                    Log($"run (timed window): this process used {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s, Azurite {(azuriteCpu() - azuriteCpu0).TotalSeconds:F2} s of CPU");
                     return (clock.Elapsed, report);
                 }
             }
