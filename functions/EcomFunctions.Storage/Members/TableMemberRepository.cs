@@ -262,9 +262,14 @@ public sealed class TableMemberRepository : IMemberRepository
     /// <summary>Rows without a planning view are read whole (rare: rows written before views existed, or oversized views).</summary>
     private async Task<IReadOnlyList<Member>> CompleteAsync(List<(string Id, Member? View)> rows, CancellationToken cancellationToken)
     {
-        var members = new Member?[rows.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (i, ct) => members[i] = rows[i].View ?? (await GetAsync(rows[i].Id, ct))?.Member);
+        var members = rows.Select(r => r.View).ToArray();
+        var missing = Enumerable.Range(0, rows.Count).Where(i => members[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (i, ct) => members[i] = (await GetAsync(rows[i].Id, ct))?.Member);
+        }
+
         return members.OfType<Member>().ToList();
     }
 
