@@ -16,6 +16,16 @@ public sealed record MemberWrite(Member Member, string? ExpectedVersion, IReadOn
 /// <summary>One page of a partition scan.</summary>
 public sealed record MemberPage(IReadOnlyList<VersionedMember> Members, string? ContinuationToken);
 
+/// <summary>
+/// One page of a partition as the win-back run reads it: every member row of the page is classified, the candidates
+/// (inactive since the cutoff, or erased) as read-only planning views (<see cref="Member.ToWinBackState"/>), the active
+/// ones only counted. <see cref="Scanned"/> = candidates + active.
+/// </summary>
+public sealed record WinBackPage(IReadOnlyList<Member> Candidates, int Active, string? ContinuationToken)
+{
+    public int Scanned => Candidates.Count + Active;
+}
+
 /// <summary>Codes of the write conflicts a repository reports (<see cref="Problem.Code"/>).</summary>
 public static class MemberWriteProblems
 {
@@ -62,14 +72,12 @@ public interface IMemberRepository
     Task<MemberPage> ScanPartitionAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The win-back candidates of one partition: members whose last activity (sign-up, login, purchase) is at or before
-    /// <paramref name="inactiveSince"/>, and erased members; order and paging as <see cref="ScanPartitionAsync"/>. Adapters
-    /// filter on a stored column, so the (usually many) active members are classified without being read.
+    /// The win-back run's read of one partition, page by page in the order of <see cref="ScanPartitionAsync"/> (pageSize
+    /// counts every member row): members whose last activity (sign-up, login, purchase) is at or before
+    /// <paramref name="inactiveSince"/> and erased members come back as planning views; the others are counted as active
+    /// without being read. Adapters classify on stored columns and read only the planning part of each row, in one query.
     /// </summary>
-    Task<MemberPage> ScanInactiveAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken);
-
-    /// <summary>How many live members of the partition were active after <paramref name="inactiveSince"/> (counted, not read).</summary>
-    Task<int> CountActiveAsync(string partition, DateTimeOffset inactiveSince, CancellationToken cancellationToken);
+    Task<WinBackPage> ScanWinBackAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>Whether an operation key (activity or redemption id) was already applied to the member.</summary>
     Task<bool> IsOperationAppliedAsync(string memberId, string operationKey, CancellationToken cancellationToken);

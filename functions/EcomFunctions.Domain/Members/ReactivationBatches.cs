@@ -75,9 +75,9 @@ public sealed class ReactivationBatches
     }
 
     /// <summary>
-    /// Processes one page of a partition's win-back candidates; the orchestration calls again with the returned token until
-    /// it is null. Active members are classified by the storage filter on the last-activity instant and only counted (on
-    /// the partition's first page), which is the same decision the planner takes for them, without reading them.
+    /// Processes one page of a partition; the orchestration calls again with the returned token until it is null. One
+    /// storage query per page: active members are classified by the stored last-activity instant and only counted (the
+    /// same decision the planner takes for them), the candidates are read as planning views.
     /// </summary>
     public async Task<PageResult<ReactivationTally>> ProcessPageAsync(
         ReactivationRun run, string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken)
@@ -85,11 +85,10 @@ public sealed class ReactivationBatches
         ArgumentNullException.ThrowIfNull(run);
         var size = Math.Clamp(pageSize, ReactivationOptions.MinPageSize, ReactivationOptions.MaxPageSize);
         var cutoff = run.Now - memberOptions.DormantAfter;
-        var page = await repository.ScanInactiveAsync(partition, cutoff, continuationToken, size, cancellationToken);
-        var tally = await ProcessAsync(run, page.Members.Select(m => m.Member).ToList(), cancellationToken);
-        var active = continuationToken is null ? await repository.CountActiveAsync(partition, cutoff, cancellationToken) : 0;
-        tally.AddSkipped(SkipReason.Active, active);
-        return new PageResult<ReactivationTally>(tally, page.Members.Count + active, page.ContinuationToken);
+        var page = await repository.ScanWinBackAsync(partition, cutoff, continuationToken, size, cancellationToken);
+        var tally = await ProcessAsync(run, page.Candidates, cancellationToken);
+        tally.AddSkipped(SkipReason.Active, page.Active);
+        return new PageResult<ReactivationTally>(tally, page.Scanned, page.ContinuationToken);
     }
 }
 

@@ -16,7 +16,10 @@ namespace EcomFunctions.Storage;
 /// monthly and birthday runs fan out over a fixed set of partitions and scan each one page by page, and every write of
 /// one member stays inside one partition.</item>
 /// <item>RK = <c>m:{memberId}</c> for the member row (the whole <see cref="MemberState"/> as JSON, split over several
-/// properties if it grows past one property's 64 KiB, plus Tier/IsErased/LastActivityAt columns for ad-hoc queries);
+/// properties if it grows past one property's 64 KiB, plus Tier/IsErased/LastActivityAt columns for ad-hoc queries and
+/// <c>WinBack</c>, the member's planning view for the daily win-back run (<see cref="Member.ToWinBackState"/>, a few hundred
+/// bytes): the run reads only RowKey/LastActivityAt/IsErased/WinBack of every row of a page in one query, counts the active
+/// members and plans the others from their view;
 /// <c>o:{memberId}!{operationKey}</c> for idempotency markers (activity and redemption ids); <c>~outbox~{eventId}</c>
 /// for outbox rows. Member row, marker and outbox rows of one write are one entity-group transaction, so an activity is
 /// applied, marked and its events published together or not at all.</item>
@@ -33,6 +36,8 @@ public sealed class TableMemberRepository : IMemberRepository
     private const string MarkerPrefix = "o:";
     private const int ChunkChars = 30_000;
     private const int MaxTransactionActions = 100;
+    private const string WinBackProperty = "WinBack";
+    private static readonly string[] WinBackColumns = ["RowKey", "LastActivityAt", "IsErased", WinBackProperty];
 
     private readonly StorageClients storage;
     private readonly Outbox outbox;
@@ -142,23 +147,46 @@ public sealed class TableMemberRepository : IMemberRepository
     }
 
     public Task<MemberPage> ScanPartitionAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-        ScanAsync(partition, continuationToken, pageSize, null, cancellationToken);
+        ScanAsync(partition, continuationToken, pageSize, cancellationToken);
 
-    public Task<MemberPage> ScanInactiveAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-        ScanAsync(partition, continuationToken, pageSize, TableClient.CreateQueryFilter($"(LastActivityAt le {inactiveSince} or IsErased eq true)"), cancellationToken);
-
-    public async Task<int> CountActiveAsync(string partition, DateTimeOffset inactiveSince, CancellationToken cancellationToken)
+    public async Task<WinBackPage> ScanWinBackAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(tableName, cancellationToken);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partition} and RowKey ge {MemberPrefix} and RowKey lt {MemberEnd} and LastActivityAt gt {inactiveSince} and IsErased eq false");
-        var count = 0;
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
+        // Candidates in row order; null where the row has no planning view (written before it existed, or too large).
+        var rows = new List<(string Id, Member? View)>();
+        var active = 0;
+        var scanned = 0;
+        string? last = null;
+        await foreach (var page in table.QueryAsync<TableEntity>(RangeOf(partition, continuationToken), maxPerPage: Math.Min(pageSize, 1000), select: WinBackColumns,
+                           cancellationToken: cancellationToken).AsPages())
         {
-            count += page.Values.Count;
+            foreach (var entity in page.Values)
+            {
+                scanned++;
+                last = entity.RowKey[MemberPrefix.Length..];
+                if (entity.GetBoolean("IsErased") != true && entity.GetDateTimeOffset("LastActivityAt") is { } lastActivity && lastActivity > inactiveSince)
+                {
+                    active++;
+                }
+                else
+                {
+                    rows.Add((last, entity.GetString(WinBackProperty) is { } view ? Member.FromState(MemberJson.Deserialize<MemberState>(view)) : null));
+                }
+
+                if (scanned == pageSize)
+                {
+                    // Possibly more: the next call starts after the last member (an empty last page is fine).
+                    return new WinBackPage(await CompleteAsync(rows, cancellationToken), active, last);
+                }
+            }
+
+            if (page.ContinuationToken is null)
+            {
+                break;
+            }
         }
 
-        return count;
+        return new WinBackPage(await CompleteAsync(rows, cancellationToken), active, null);
     }
 
     public async Task<bool> IsOperationAppliedAsync(string memberId, string operationKey, CancellationToken cancellationToken)
@@ -200,13 +228,10 @@ public sealed class TableMemberRepository : IMemberRepository
         }
     }
 
-    private async Task<MemberPage> ScanAsync(string partition, string? continuationToken, int pageSize, string? condition, CancellationToken cancellationToken)
+    private async Task<MemberPage> ScanAsync(string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(tableName, cancellationToken);
-        var range = continuationToken is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {MemberPrefix} and RowKey lt {MemberEnd}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {RowKeyOf(continuationToken)} and RowKey lt {MemberEnd}");
-        var filter = condition is null ? range : $"{range} and {condition}";
+        var filter = RangeOf(partition, continuationToken);
         var members = new List<VersionedMember>(pageSize);
         await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize, 1000), cancellationToken: cancellationToken).AsPages())
         {
@@ -229,6 +254,25 @@ public sealed class TableMemberRepository : IMemberRepository
         return new MemberPage(members, null);
     }
 
+    /// <summary>The member rows of a partition, after the member id a previous page ended with.</summary>
+    private static string RangeOf(string partition, string? continuationToken) => continuationToken is null
+        ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {MemberPrefix} and RowKey lt {MemberEnd}")
+        : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {RowKeyOf(continuationToken)} and RowKey lt {MemberEnd}");
+
+    /// <summary>Rows without a planning view are read whole (rare: rows written before views existed, or oversized views).</summary>
+    private async Task<IReadOnlyList<Member>> CompleteAsync(List<(string Id, Member? View)> rows, CancellationToken cancellationToken)
+    {
+        var members = rows.Select(r => r.View).ToArray();
+        var missing = Enumerable.Range(0, rows.Count).Where(i => members[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (i, ct) => members[i] = (await GetAsync(rows[i].Id, ct))?.Member);
+        }
+
+        return members.OfType<Member>().ToList();
+    }
+
     private static string MarkerKey(string memberId, string operationKey) => MarkerPrefix + memberId + "!" + operationKey;
 
     private static List<TableTransactionAction> ActionsOf(MemberWrite write, string partition)
@@ -246,6 +290,13 @@ public sealed class TableMemberRepository : IMemberRepository
         for (var i = 0; i < chunks; i++)
         {
             entity[StateProperty(i)] = json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - (i * ChunkChars)));
+        }
+
+        // The win-back run's planning view; a view too large for one property is left out (the run then reads the row whole).
+        var view = MemberJson.Serialize(member.ToWinBackState());
+        if (view.Length <= ChunkChars)
+        {
+            entity[WinBackProperty] = view;
         }
 
         var actions = new List<TableTransactionAction>

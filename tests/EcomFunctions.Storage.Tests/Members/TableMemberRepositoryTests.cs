@@ -175,6 +175,76 @@ public sealed class TableMemberRepositoryTests
     }
 
     [Fact]
+    public async Task WinBack_scan_pages_every_row_once_reading_inactive_and_erased_members_and_counting_the_active()
+    {
+        var cutoff = MemberStorage.Now - TimeSpan.FromDays(60);
+        var members = Enumerable.Range(0, 120).Select(i => MemberStorage.Dormant($"w-{i:D3}", TimeSpan.FromDays(i % 3 == 0 ? 10 : 61 + i),
+            i % 2 == 0 ? ContactChannel.Push : ContactChannel.Sms)).ToList();
+        foreach (var member in members.Where((_, i) => i % 10 == 3))
+        {
+            member.Erase(MemberStorage.Now - TimeSpan.FromDays(1), "Asia/Shanghai"); // erased members are read whatever their activity
+        }
+
+        foreach (var member in members.Where((_, i) => i % 30 == 0))
+        {
+            member.Erase(MemberStorage.Now - TimeSpan.FromDays(1), "Asia/Shanghai"); // active and erased: still read
+        }
+
+        await repository.SaveManyAsync(members.Select(m => new MemberWrite(m, null, [])).ToList(), default);
+        var expected = members.Where(m => m.IsErased || m.LastActivityAt <= cutoff).ToDictionary(m => m.Id, StringComparer.Ordinal);
+
+        var candidates = new List<Member>();
+        var active = 0;
+        var scanned = 0;
+        foreach (var partition in MemberPartitions.All(options.PartitionCount))
+        {
+            string? token = null;
+            do
+            {
+                var page = await repository.ScanWinBackAsync(partition, cutoff, token, 7, default);
+                Assert.True(page.Scanned <= 7);
+                Assert.Equal(page.Candidates.Select(m => m.Id).Order(StringComparer.Ordinal), page.Candidates.Select(m => m.Id));
+                candidates.AddRange(page.Candidates);
+                active += page.Active;
+                scanned += page.Scanned;
+                token = page.ContinuationToken;
+            }
+            while (token is not null);
+        }
+
+        Assert.Equal(members.Count, scanned);
+        Assert.Equal(members.Count - expected.Count, active);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), candidates.Select(m => m.Id).Order(StringComparer.Ordinal));
+        Assert.All(candidates, view =>
+        {
+            var full = expected[view.Id];
+            Assert.Equal(full.LastActivityAt, view.LastActivityAt);
+            Assert.Equal(full.IsErased, view.IsErased);
+            Assert.Equal(Enum.GetValues<ContactChannel>().Select(full.CanReceive), Enum.GetValues<ContactChannel>().Select(view.CanReceive));
+        });
+    }
+
+    [Fact]
+    public async Task WinBack_scan_reads_a_row_written_without_a_planning_view_whole()
+    {
+        var cutoff = MemberStorage.Now - TimeSpan.FromDays(60);
+        var dormant = MemberStorage.Dormant("legacy-1", TimeSpan.FromDays(90), ContactChannel.Email);
+        await repository.SaveAsync(new MemberWrite(dormant, null, []), default);
+        var table = await MemberStorage.Clients.TableAsync(repository.TableName, default);
+        var partition = repository.PartitionOf(dormant.Id);
+        TableEntity row = await table.GetEntityAsync<TableEntity>(partition, TableMemberRepository.RowKeyOf(dormant.Id));
+        Assert.True(row.Remove("WinBack"));
+        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+
+        var page = await repository.ScanWinBackAsync(partition, cutoff, null, 100, default);
+
+        var read = Assert.Single(page.Candidates);
+        Assert.Equal(dormant.ToState().Consents, read.ToState().Consents);
+        Assert.Equal(dormant.LastActivityAt, read.LastActivityAt);
+        Assert.Equal(0, page.Active);
+    }
+
+    [Fact]
     public async Task Lookup_index_follows_contact_changes_and_erasure()
     {
         var protector = MemberStorage.Protector();

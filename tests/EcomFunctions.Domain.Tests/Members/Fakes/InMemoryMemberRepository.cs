@@ -127,34 +127,13 @@ public sealed class InMemoryMemberRepository(int partitionCount = 4) : IMemberRe
         }
     }
 
-    public async Task<MemberPage> ScanInactiveAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public async Task<WinBackPage> ScanWinBackAsync(string partition, DateTimeOffset inactiveSince, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
-        // The contract on top of a full scan: same order, only candidates (inactive since the cutoff, or erased).
-        var found = new List<VersionedMember>();
-        var token = continuationToken;
-        do
-        {
-            var page = await ScanPartitionAsync(partition, token, pageSize, cancellationToken);
-            found.AddRange(page.Members.Where(m => m.Member.IsErased || m.Member.LastActivityAt <= inactiveSince));
-            token = page.ContinuationToken;
-            if (found.Count >= pageSize)
-            {
-                var taken = found.Take(pageSize).ToList();
-                return new MemberPage(taken, taken[^1].Member.Id);
-            }
-        }
-        while (token is not null);
-
-        return new MemberPage(found, null);
-    }
-
-    public Task<int> CountActiveAsync(string partition, DateTimeOffset inactiveSince, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            return Task.FromResult(members.Count(m => MemberPartitions.Of(m.Key, partitionCount) == partition && !m.Value.State.IsErased
-                && Member.FromState(m.Value.State).LastActivityAt > inactiveSince));
-        }
+        // The contract on top of a full scan: same pages, candidates (inactive since the cutoff, or erased) as planning
+        // views, the others counted.
+        var page = await ScanPartitionAsync(partition, continuationToken, pageSize, cancellationToken);
+        var candidates = page.Members.Select(m => m.Member).Where(m => m.IsErased || m.LastActivityAt <= inactiveSince).ToList();
+        return new WinBackPage(candidates.Select(m => Member.FromState(m.ToWinBackState())).ToList(), page.Members.Count - candidates.Count, page.ContinuationToken);
     }
 
     public Task<bool> IsOperationAppliedAsync(string memberId, string operationKey, CancellationToken cancellationToken)
