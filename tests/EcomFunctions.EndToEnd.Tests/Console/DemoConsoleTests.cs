@@ -142,9 +142,13 @@ public sealed class DemoConsoleTests(DemoHostFixture host, BrowserFixture browse
         await Eventually.HoldsAsync(() => host.GetJsonAsync($"api/coupons/{percent}/batches", DemoHostFixture.Planner),
             b => b.GetArrayLength() == 1 && b[0].GetProperty("state").GetString() == "completed", TimeSpan.FromSeconds(60), "the demo batch is generated");
         var issued = (await host.GetJsonAsync($"api/coupons/definitions/{percent}", DemoHostFixture.Planner)).GetProperty("inventory").GetProperty("issued").GetInt32();
+        var redeemed = await Eventually.HoldsAsync(() => host.GetJsonAsync($"api/coupons/definitions/{percent}/redemptions", DemoHostFixture.Planner),
+            r => r.GetProperty("redeemed").GetInt32() > 0, TimeSpan.FromSeconds(30), "the seeded redemption is tallied");
         await page.GotoAsync("api/console#/coupons");
         var definitionRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Demo: 10 % off (max 50)" });
-        await Assertions.Expect(definitionRow.GetByRole(AriaRole.Cell).Nth(4)).ToHaveTextAsync(issued.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en-US")));
+        var en = System.Globalization.CultureInfo.GetCultureInfo("en-US");
+        await Assertions.Expect(definitionRow.GetByRole(AriaRole.Cell).Nth(4)).ToHaveTextAsync(issued.ToString("N0", en));
+        await Assertions.Expect(definitionRow.GetByRole(AriaRole.Cell).Nth(6)).ToHaveTextAsync(redeemed.GetProperty("redeemed").GetInt32().ToString("N0", en));
 
         await definitionRow.GetByRole(AriaRole.Link).ClickAsync();
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download codes of batch" }).ClickAsync());

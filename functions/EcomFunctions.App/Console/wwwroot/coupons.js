@@ -1,4 +1,4 @@
-// Coupons: definitions with their inventory (issued / remaining / released), a definition's terms, activation and
+// Coupons: definitions with their inventory (issued / remaining / released) and redemptions, a definition's terms, activation and
 // retirement, and its bulk code batches with progress and CSV downloads.
 import { api, el, table, fmt, section, route, badge, confirmAction, notice, refresh, download } from './app.js';
 
@@ -25,7 +25,13 @@ function benefitText(b) {
 async function definitionsPage() {
   const { data } = await api('GET', '/api/coupons/definitions?pageSize=100');
   // The listing leaves the inventory out; each definition's own view carries it.
-  const details = await Promise.all(data.items.map(d => api('GET', `/api/coupons/definitions/${enc(d.id)}`, { quiet: true }).then(r => r.data).catch(() => d)));
+  const details = await Promise.all(data.items.map(async d => {
+    const [full, redemptions] = await Promise.all([
+      api('GET', `/api/coupons/definitions/${enc(d.id)}`, { quiet: true }).then(r => r.data).catch(() => d),
+      api('GET', `/api/coupons/definitions/${enc(d.id)}/redemptions`, { quiet: true }).then(r => r.data).catch(() => null),
+    ]);
+    return { ...full, redemptions };
+  }));
   return page(
     el('h2', {}, 'Coupon definitions'),
     table([
@@ -35,16 +41,19 @@ async function definitionsPage() {
       { label: 'Quantity', num: true, value: d => fmt.number(d.terms.totalQuantity) },
       { label: 'Issued', num: true, value: d => fmt.number(d.inventory?.issued) },
       { label: 'Remaining', num: true, value: d => d.inventory ? fmt.number(d.inventory.remaining) : fmt.number(d.terms.totalQuantity) },
+      { label: 'Redeemed', num: true, value: d => fmt.number(d.redemptions?.redeemed) },
       { label: 'Released', num: true, value: d => fmt.number(d.inventory?.released) },
       { label: 'Money issued', num: true, value: d => fmt.money(d.inventory?.moneyIssued) },
+      { label: 'Discount given', num: true, value: d => fmt.money(d.redemptions?.discountGiven) },
       { label: 'Campaign', value: d => d.terms.campaignId ? el('a', { href: `#/campaigns/${enc(d.terms.campaignId)}` }, d.terms.campaignId) : '—' },
     ], details, { caption: `${details.length} definition(s)${data.continuationToken ? ' (first page)' : ''}` }),
   );
 }
 
 async function definitionPage(id) {
-  const [{ data: d, etag }, { data: batches }] = await Promise.all([
+  const [{ data: d, etag }, { data: redemptions }, { data: batches }] = await Promise.all([
     api('GET', `/api/coupons/definitions/${enc(id)}`),
+    api('GET', `/api/coupons/definitions/${enc(id)}/redemptions`, { quiet: true }).catch(() => ({ data: null })),
     api('GET', `/api/coupons/${enc(id)}/batches`, { quiet: true }).catch(() => ({ data: [] })),
   ]);
   const t = d.terms, inv = d.inventory;
@@ -65,7 +74,9 @@ async function definitionPage(id) {
     el('div', { class: 'kpis' },
       ...[['Quantity', t.totalQuantity], ['Allocated', inv?.allocated], ['Issued', inv?.issued], ['Remaining', inv?.remaining], ['Released', inv?.released]]
         .map(([label, value]) => el('div', { class: 'kpi' }, label, el('b', {}, fmt.number(value)))),
-      el('div', { class: 'kpi' }, 'Money issued', el('b', {}, fmt.money(inv?.moneyIssued)))),
+      el('div', { class: 'kpi' }, 'Redeemed', el('b', {}, fmt.number(redemptions?.redeemed))),
+      el('div', { class: 'kpi' }, 'Money issued', el('b', {}, fmt.money(inv?.moneyIssued))),
+      el('div', { class: 'kpi' }, 'Discount given', el('b', {}, fmt.money(redemptions?.discountGiven)))),
     el('h3', {}, 'Terms'),
     table([{ label: 'Term', value: r => r[0] }, { label: 'Value', value: r => r[1] }], [
       ['Benefits by tier', Object.entries(t.tierBenefits).map(([tier, b]) => `${tier}: ${benefitText(b)}`).join(' · ')],
