@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EcomFunctions.LocalHost.Hosting;
@@ -30,26 +29,8 @@ public sealed class DemoHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         azurite = AzuriteProcess.Start(persistenceFolder: null);
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["DurableTaskHubName"] = "consoledemo",
-            ["Auth:AllowDevelopmentPrincipal"] = "true",
-            ["EventGrid:Endpoint"] = string.Empty,
-        };
-        Host = await LocalFunctionsHost.StartAsync([], settings, options =>
-        {
-            options.Url = "http://127.0.0.1:0";
-            options.FunctionKey = LocalHostFixture.FunctionKey;
-            options.MasterKey = LocalHostFixture.MasterKey;
-            options.DurableBackend = OrchestrationBackend.InMemory;
-            options.EnableTimers = false;
-            options.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200);
-            options.QueueRetryDelay = TimeSpan.Zero;
-        }, DurableEngines.StartAsync);
-        Client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        Client.DefaultRequestHeaders.Add(HttpFunctionEndpoints.KeyHeader, LocalHostFixture.FunctionKey);
-        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        Host = await LocalHostFixture.StartHostAsync(LocalHostFixture.SettingsFor(azurite.ConnectionString, "consoledemo"));
+        Client = LocalHostFixture.ClientFor(Host);
         SeedLog = await SeedAsync();
     }
 
