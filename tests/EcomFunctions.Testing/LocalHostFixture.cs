@@ -32,17 +32,21 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    public static IReadOnlyDictionary<string, string?> Settings(string? taskHub = null) => new Dictionary<string, string?>
-    {
-        ["AzureWebJobsStorage"] = Azurite.ConnectionString,
-        ["DurableTaskHubName"] = taskHub ?? Azurite.UniqueName("hub"),
-        ["Auth:AllowDevelopmentPrincipal"] = "true",
-        ["EventGrid:Endpoint"] = string.Empty,
-    };
+    public static IReadOnlyDictionary<string, string?> Settings(string? taskHub = null) =>
+        SettingsFor(Azurite.ConnectionString, taskHub ?? Azurite.UniqueName("hub"));
 
     public async Task InitializeAsync()
     {
-        Host = await LocalFunctionsHost.StartAsync([], Settings(), options =>
+        Host = await StartHostAsync(Settings(), configure, configureServices);
+        Client = CreateClient();
+    }
+
+    /// <summary>
+    /// The App in a LocalHost as the tests run it (free port, test keys, in-memory durable engine, no timers, fast queue
+    /// polling) on <paramref name="settings"/> — e.g. an Azurite of its own, for fixtures whose queues no other host may poll.
+    /// </summary>
+    public static Task<LocalFunctionsHost> StartHostAsync(IReadOnlyDictionary<string, string?> settings, Action<LocalHostOptions>? configure = null, Action<IServiceCollection>? configureServices = null) =>
+        LocalFunctionsHost.StartAsync([], settings, options =>
         {
             options.Url = "http://127.0.0.1:0";
             options.FunctionKey = FunctionKey;
@@ -53,12 +57,23 @@ public sealed class LocalHostFixture : IAsyncLifetime
             options.QueueRetryDelay = TimeSpan.Zero;
             configure?.Invoke(options);
         }, DurableEngines.StartAsync, configureServices);
-        Client = CreateClient();
-    }
 
-    public HttpClient CreateClient(string? key = FunctionKey)
+    /// <summary>Settings for a host on the storage of <paramref name="connectionString"/> with the development principal allowed.</summary>
+    public static IReadOnlyDictionary<string, string?> SettingsFor(string connectionString, string taskHub) => new Dictionary<string, string?>
     {
-        var client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        ["AzureWebJobsStorage"] = connectionString,
+        ["DurableTaskHubName"] = taskHub,
+        ["Auth:AllowDevelopmentPrincipal"] = "true",
+        ["EventGrid:Endpoint"] = string.Empty,
+    };
+
+    public HttpClient CreateClient(string? key = FunctionKey) => ClientFor(Host, key);
+
+    /// <summary>A JSON client of <paramref name="host"/> carrying <paramref name="key"/> (the function key unless told).</summary>
+    public static HttpClient ClientFor(LocalFunctionsHost host, string? key = FunctionKey)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (key is not null)
         {
             client.DefaultRequestHeaders.Add(HttpFunctionEndpoints.KeyHeader, key);

@@ -69,6 +69,27 @@ public sealed class CouponBatchFunctions(
         });
     }
 
+    [Function("ListCouponBatches")]
+    [OperatorEndpoint(OperatorRoles.CampaignManager)]
+    [ApiSummary("The batches requested for a definition, newest first, with progress and the CSV link once completed.")]
+    [ProducesResponseType(typeof(IReadOnlyList<BatchResponse>), StatusCodes.Status200OK)]
+    public async Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "coupons/{definitionId}/batches")] HttpRequest request,
+        string definitionId,
+        CancellationToken cancellationToken)
+    {
+        if (operators.Require(request, OperatorRoles.CampaignManager).Problem is { } denied)
+        {
+            return ApiResult.Problem(denied, request);
+        }
+
+        return await CouponHttp.GuardAsync(request, async () =>
+        {
+            var listed = await batches.ListAsync(definitionId, cancellationToken);
+            return listed.ToApiResult(request, list => ApiResult.Ok(list.Select(BatchResponse.From).ToList()));
+        });
+    }
+
     [Function("GetCouponBatch")]
     [OperatorEndpoint(OperatorRoles.CampaignManager)]
     [ApiSummary("A batch's progress (codes generated of the count).")]

@@ -38,6 +38,7 @@ public static class CouponsServices
         services.TryAddSingleton<ICouponInventory>(sp => sp.GetRequiredService<TableCouponInventory>());
         services.TryAddSingleton<TableCouponBatchStore>();
         services.TryAddSingleton<ICouponBatchStore>(sp => sp.GetRequiredService<TableCouponBatchStore>());
+        services.TryAddSingleton(sp => new TableCouponRedemptionTally(sp.GetRequiredService<StorageClients>()));
         services.TryAddSingleton<TableCouponStore>();
         services.TryAddSingleton<ICouponStore>(sp => sp.GetRequiredService<TableCouponStore>());
 
@@ -56,6 +57,7 @@ public static class CouponsServices
 
         services.AddEventSubscription(CampaignEnded, QueueNames.CouponCampaignEvents);
         services.AddEventSubscription(CampaignKilled, QueueNames.CouponCampaignEvents);
+        services.AddEventSubscription(CouponEventTypes.CouponRedeemed, QueueNames.CouponRedemptionTally);
         return services;
     }
 }

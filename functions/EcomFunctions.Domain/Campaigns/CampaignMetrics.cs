@@ -162,6 +162,9 @@ public sealed record MetricsBucketKey(string CampaignId, DateTimeOffset HourUtc,
 
 public sealed record MetricsBucket(MetricsBucketKey Key, MetricsCounts Counts);
 
+/// <summary>A campaign's counters of one UTC hour, all channels and variants together (the console's hourly chart).</summary>
+public sealed record HourlyTotal(DateTimeOffset HourUtc, MetricsCounts Counts);
+
 public static class HourlyMetrics
 {
     /// <summary>
@@ -249,6 +252,28 @@ public static class HourlyMetrics
     {
         ArgumentNullException.ThrowIfNull(buckets);
         return buckets.GroupBy(b => b.Key.Channel).ToDictionary(g => g.Key, g => Total(g));
+    }
+
+    /// <summary>
+    /// One total per UTC hour (channels and variants added up), oldest first, with the hours between the first and the
+    /// last bucket present as zero rows: a chart of the series shows quiet hours as dips rather than skipping them.
+    /// </summary>
+    public static IReadOnlyList<HourlyTotal> ByHour(IEnumerable<MetricsBucket> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(buckets);
+        var totals = buckets.GroupBy(b => b.Key.HourUtc).ToDictionary(g => g.Key, g => Total(g));
+        if (totals.Count == 0)
+        {
+            return [];
+        }
+
+        var series = new List<HourlyTotal>();
+        for (var hour = totals.Keys.Min(); hour <= totals.Keys.Max(); hour = hour.AddHours(1))
+        {
+            series.Add(new HourlyTotal(hour, totals.GetValueOrDefault(hour, MetricsCounts.Zero)));
+        }
+
+        return series;
     }
 
     public static IReadOnlyDictionary<string, MetricsCounts> ByVariant(IEnumerable<MetricsBucket> buckets)

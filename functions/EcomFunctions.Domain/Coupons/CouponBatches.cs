@@ -154,6 +154,12 @@ public sealed class CouponBatches(
             ? found.Value
             : Problem.NotFound($"No coupon batch {batchId}.");
 
+    /// <summary>The batches requested for a definition, newest first (the operator's download list).</summary>
+    public async Task<Result<IReadOnlyList<CouponBatch>>> ListAsync(string definitionId, CancellationToken cancellationToken) =>
+        CouponKeys.IsValidId(definitionId)
+            ? Result<IReadOnlyList<CouponBatch>>.Success(await batches.ListByDefinitionAsync(definitionId, cancellationToken))
+            : Problem.NotFound($"No coupon definition {definitionId}.");
+
     /// <summary>Every code of the batch in position order, for the CSV download; 409 until the batch is completed.</summary>
     public async Task<Result<IReadOnlyList<BatchCode>>> ListCodesAsync(string batchId, CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ public interface ICouponBatchStore
     /// <summary>The batch with <see cref="CouponBatch.CompletedChunks"/> filled from the chunk records; its version is the batch row's.</summary>
     Task<Versioned<CouponBatch>?> GetAsync(string batchId, CancellationToken cancellationToken);
 
+    /// <summary>The batches of a definition with their generated chunks, newest request first.</summary>
+    Task<IReadOnlyList<CouponBatch>> ListByDefinitionAsync(string definitionId, CancellationToken cancellationToken);
+
     /// <summary>Inserts a new batch; false when the id exists.</summary>
     Task<bool> TryAddAsync(CouponBatch batch, CancellationToken cancellationToken);
 

@@ -23,6 +23,9 @@ public static partial class TableNames
 
     /// <summary>Bulk code batches and their generated chunks: PK = batch id (<see cref="Coupons.TableCouponBatchStore"/>).</summary>
     public const string CouponBatches = "couponbatches";
+
+    /// <summary>Redeemed coupons per definition, for the operator's figures: PK = definition id, RK = coupon id (<see cref="Coupons.TableCouponRedemptionTally"/>).</summary>
+    public const string CouponRedemptions = "couponredemptions";
 }
 
 /// <summary>The coupon capability's queues.</summary>
@@ -33,4 +36,7 @@ public static partial class QueueNames
 
     /// <summary>Campaign end-of-life events delivered to coupons (EventDelivery): close linked definitions, release inventory.</summary>
     public const string CouponCampaignEvents = "coupon-campaign-events";
+
+    /// <summary>CouponRedeemed events delivered to the redemption tally (EventDelivery).</summary>
+    public const string CouponRedemptionTally = "coupon-redemption-tally";
 }

@@ -49,6 +49,27 @@ public sealed class TableCouponBatchStore(StorageClients storage, Outbox outbox,
         return new Versioned<CouponBatch>(batch.WithGeneratedChunks(chunks.Select(c => c.Index)), entity.ETag.ToString());
     }
 
+    /// <summary>
+    /// A filtered scan of the batch rows (RowKey "batch", DefinitionId column): batches are requested by operators a
+    /// few at a time, so a per-definition index is not worth a second write on every request.
+    /// </summary>
+    public async Task<IReadOnlyList<CouponBatch>> ListByDefinitionAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(names.Batches, cancellationToken);
+        var found = new List<CouponBatch>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"RowKey eq {BatchRowKey} and DefinitionId eq {definitionId}"), cancellationToken: cancellationToken))
+        {
+            var batch = CouponColumns.FromJson<BatchRecord>(entity.GetString("Data")).ToBatch(entity.PartitionKey);
+            // A completed batch has every chunk; only a batch still generating needs its chunk rows read.
+            found.Add(batch.State == CouponBatchState.Completed
+                ? batch.WithGeneratedChunks(Enumerable.Range(0, batch.ChunkCount))
+                : batch.WithGeneratedChunks((await ListGeneratedChunksAsync(batch.Id, cancellationToken)).Select(c => c.Index)));
+        }
+
+        return [.. found.OrderByDescending(b => b.RequestedAt).ThenBy(b => b.Id, StringComparer.Ordinal)];
+    }
+
     public async Task<bool> TryAddAsync(CouponBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -85,6 +85,27 @@ public sealed class CampaignMetricsTests
     }
 
     [Fact]
+    public void The_hourly_series_adds_channels_and_variants_per_hour_and_fills_quiet_hours_with_zeros()
+    {
+        var hour = HourlyMetrics.HourOf(Start);
+        var buckets = HourlyMetrics.Aggregate(
+        [
+            Activity(StorefrontActivityKind.Order, Start, CampaignChannel.App, "A", 10m),
+            Activity(StorefrontActivityKind.Order, Start, CampaignChannel.Web, "B", 20m),
+            Activity(StorefrontActivityKind.Visit, Start, CampaignChannel.Web, "B", visitor: "v9"),
+            Activity(StorefrontActivityKind.Order, hour.AddHours(3).AddMinutes(5), CampaignChannel.App, "B", 30m),
+        ]);
+
+        var series = HourlyMetrics.ByHour(buckets);
+
+        Assert.Equal([hour, hour.AddHours(1), hour.AddHours(2), hour.AddHours(3)], series.Select(s => s.HourUtc));
+        Assert.Equal([2L, 0L, 0L, 1L], series.Select(s => s.Counts.Orders));
+        Assert.Equal([30m, 0m, 0m, 30m], series.Select(s => s.Counts.OrderValue));
+        Assert.Equal(1, series[0].Counts.Visits);
+        Assert.Empty(HourlyMetrics.ByHour([]));
+    }
+
+    [Fact]
     public void Hours_are_utc_hours()
     {
         Assert.Equal(new DateTimeOffset(2025, 9, 9, 16, 0, 0, TimeSpan.Zero), HourlyMetrics.HourOf(At(9, 10, 0, 59)));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EcomFunctions.LocalHost.Hosting;
@@ -45,31 +44,14 @@ public class ReviewsHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         azurite = AzuriteProcess.Start(persistenceFolder: null);
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["DurableTaskHubName"] = "reviewse2e",
-            ["Auth:AllowDevelopmentPrincipal"] = "true",
-            ["EventGrid:Endpoint"] = string.Empty,
-        };
-        Host = await LocalFunctionsHost.StartAsync([], settings, options =>
-        {
-            options.Url = "http://127.0.0.1:0";
-            options.FunctionKey = LocalHostFixture.FunctionKey;
-            options.MasterKey = LocalHostFixture.MasterKey;
-            options.DurableBackend = OrchestrationBackend.InMemory;
-            options.EnableTimers = false;
-            options.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200);
-            options.QueueRetryDelay = TimeSpan.Zero;
-            options.DeliverEveryMessageTwice = deliverEveryMessageTwice;
-        }, DurableEngines.StartAsync, services =>
-        {
-            services.AddSingleton<TimeProvider>(Time);
-            services.AddSingleton<IQueueSender>(sp => new RecordingTee(new QueueSender(sp.GetRequiredService<StorageClients>()), MemberActivity));
-        });
-        Client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        Client.DefaultRequestHeaders.Add(HttpFunctionEndpoints.KeyHeader, LocalHostFixture.FunctionKey);
-        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        Host = await LocalHostFixture.StartHostAsync(LocalHostFixture.SettingsFor(azurite.ConnectionString, "reviewse2e"),
+            options => options.DeliverEveryMessageTwice = deliverEveryMessageTwice,
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(Time);
+                services.AddSingleton<IQueueSender>(sp => new RecordingTee(new QueueSender(sp.GetRequiredService<StorageClients>()), MemberActivity));
+            });
+        Client = LocalHostFixture.ClientFor(Host);
     }
 
     public async Task DisposeAsync()

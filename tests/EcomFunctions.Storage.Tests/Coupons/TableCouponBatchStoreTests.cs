@@ -35,6 +35,33 @@ public sealed class TableCouponBatchStoreTests
     }
 
     [Fact]
+    public async Task A_definitions_batches_are_listed_newest_first_with_their_progress_and_no_other_definitions_batches()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        using var coupons = new TableCoupons(time, new CouponOptions { CodesPerChunk = 100 });
+        var definition = await coupons.ActiveDefinitionAsync(TableCoupons.Terms(quantity: 1000));
+        var other = await coupons.ActiveDefinitionAsync(TableCoupons.Terms(quantity: 1000));
+        var older = (await coupons.Batches.RequestAsync(definition.Id, 150, null, "req-older", None)).GetValueOrThrow();
+        time.Advance(TimeSpan.FromMinutes(5));
+        var newer = (await coupons.Batches.RequestAsync(definition.Id, 250, null, "req-newer", None)).GetValueOrThrow();
+        await coupons.Batches.RequestAsync(other.Id, 10, null, "req-other", None);
+        foreach (var chunk in older.ChunksToGenerate)
+        {
+            (await coupons.Batches.GenerateChunkAsync(chunk, None)).GetValueOrThrow();
+        }
+
+        (await coupons.Batches.GenerateChunkAsync(newer.ChunksToGenerate[0], None)).GetValueOrThrow();
+
+        var listed = (await coupons.Batches.ListAsync(definition.Id, None)).GetValueOrThrow();
+
+        Assert.Equal([newer.Batch.Id, older.Batch.Id], listed.Select(b => b.Id));
+        Assert.Equal((CouponBatchState.Generating, 100), (listed[0].State, listed[0].Generated));
+        Assert.Equal((CouponBatchState.Completed, 150), (listed[1].State, listed[1].Generated));
+        Assert.Empty((await coupons.Batches.ListAsync("cd-none", None)).GetValueOrThrow());
+        Assert.Equal("not-found", (await coupons.Batches.ListAsync("bad/id", None)).Problem?.Code);
+    }
+
+    [Fact]
     public async Task A_bearer_code_from_the_listing_is_redeemed_once()
     {
         using var coupons = new TableCoupons();

@@ -104,8 +104,10 @@ export function badge(text) { return el('span', { class: `badge ${text}` }, text
 export function burnBar(fraction) {
   const f = Math.max(0, Number(fraction) || 0);
   const level = f >= 1 ? 'bad' : f >= 0.8 ? 'warn' : '';
-  return el('span', { class: `bar ${level}`, role: 'img', 'aria-label': `budget burn ${(f * 100).toFixed(0)} %` },
-    el('span', { style: `width:${Math.min(100, f * 100).toFixed(1)}%` }));
+  // Width through the CSSOM: the page's Content-Security-Policy (style-src 'self') ignores inline style attributes.
+  const fill = el('span', {});
+  fill.style.width = `${Math.min(100, f * 100).toFixed(1)}%`;
+  return el('span', { class: `bar ${level}`, role: 'img', 'aria-label': `budget burn ${(f * 100).toFixed(0)} %`, title: `${(f * 100).toFixed(1)} %` }, fill);
 }
 
 // Highlights [start, length) spans of the original text (e.g. matched blocklist terms).
@@ -125,7 +127,7 @@ export function highlight(text, spans = []) {
 export function chart(series, { width = 640, height = 180, title = '' } = {}) {
   const xs = [...new Set(series.flatMap(s => s.points.map(p => p.x)))];
   const max = Math.max(1, ...series.flatMap(s => s.points.map(p => p.y)));
-  const left = 40, bottom = 20, w = width - left - 10, h = height - bottom - 10;
+  const left = 40, bottom = 34, w = width - left - 10, h = height - bottom - 10;
   const colors = ['#0b5cad', '#c2410c', '#1e7d32', '#7e22ce'];
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'chart'); svg.setAttribute('width', width); svg.setAttribute('height', height);
@@ -138,23 +140,58 @@ export function chart(series, { width = 640, height = 180, title = '' } = {}) {
     add('polyline', { points: pts.join(' '), fill: 'none', stroke: colors[i % colors.length], 'stroke-width': 2 });
     add('text', { x: left + 6 + i * 120, y: height - 4, fill: colors[i % colors.length] }, s.label);
   });
-  if (xs.length) { add('text', { x: left, y: height - 4 + 0, 'text-anchor': 'start' }, ''); }
+  // First and last x labels (times shown as local hours) and a dot per point so single hours stay visible.
+  const label = x => (/^\d{4}-\d{2}-\d{2}T/.test(x) ? new Date(x).toLocaleString(undefined, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : String(x));
+  if (xs.length) {
+    add('text', { x: left, y: h + 22, 'text-anchor': 'start' }, label(xs[0]));
+    if (xs.length > 1) add('text', { x: left + w, y: h + 22, 'text-anchor': 'end' }, label(xs[xs.length - 1]));
+  }
+  series.forEach((s, i) => s.points.forEach(p => {
+    const dot = add('circle', { cx: left + (xs.length < 2 ? w / 2 : xs.indexOf(p.x) * w / (xs.length - 1)), cy: 10 + h - p.y / max * h, r: 3, fill: colors[i % colors.length] });
+    const tip = document.createElementNS(svg.namespaceURI, 'title'); tip.textContent = `${label(p.x)}: ${p.y.toLocaleString()}`; dot.append(tip);
+  }));
   return svg;
 }
 
-// Asks before a consequential action; resolves to { ok, reason }.
-export function confirmAction(text, { needsReason = false, okLabel = 'Confirm' } = {}) {
+// Asks before a consequential action; resolves to { ok, reason }. Enter confirms (the only submit button), Escape or
+// Cancel cancels; a required reason is enforced by the form itself. withComment shows an optional comment field.
+export function confirmAction(text, { needsReason = false, withComment = false, okLabel = 'Confirm' } = {}) {
   const dialog = document.getElementById('confirm');
   document.getElementById('confirm-text').textContent = text;
   document.getElementById('confirm-ok').textContent = okLabel;
   const reasonLabel = document.getElementById('confirm-reason-label');
   const reason = document.getElementById('confirm-reason');
-  reasonLabel.hidden = !needsReason; reason.value = ''; reason.required = needsReason;
+  document.getElementById('confirm-reason-caption').textContent = needsReason ? 'Reason' : 'Comment (optional)';
+  reasonLabel.hidden = !(needsReason || withComment); reason.value = ''; reason.required = needsReason;
+  dialog.returnValue = '';
   return new Promise(resolve => {
     dialog.addEventListener('close', () => resolve({ ok: dialog.returnValue === 'ok', reason: reason.value }), { once: true });
     dialog.showModal();
-    (needsReason ? reason : document.getElementById('confirm-ok')).focus();
+    (needsReason || withComment ? reason : document.getElementById('confirm-ok')).focus();
   });
+}
+
+// A live countdown to an instant (updated every second while on the page).
+export function countdown(at) {
+  const node = el('time', { datetime: at, 'data-until': at, title: fmt.time(at) });
+  tick(node);
+  return node;
+}
+function tick(node) {
+  const seconds = (Date.parse(node.dataset.until) - Date.now()) / 1000;
+  node.textContent = seconds >= 0 ? `in ${fmt.duration(seconds)}` : `${fmt.duration(-seconds)} ago`;
+}
+
+// Downloads a file from an operator endpoint (the principal header rides along, which a plain link could not carry).
+export async function download(path, filename, accept = 'text/csv') {
+  const { data } = await api('GET', path, { accept });
+  const url = URL.createObjectURL(new Blob([data], { type: accept }));
+  const link = el('a', { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  notice(`Downloaded ${filename}.`);
 }
 
 // ---- router --------------------------------------------------------------------------------------------------------
@@ -186,6 +223,15 @@ function start() {
     setOperator(document.getElementById('operator-id').value.trim(), document.getElementById('operator-roles').value.trim());
     refresh();
   });
+  document.getElementById('operator-preset').addEventListener('change', e => {
+    if (!e.target.value) return;
+    const [id, roles] = e.target.value.split('|');
+    e.target.value = '';
+    setOperator(id, roles);
+    refresh();
+  });
+  document.getElementById('confirm-cancel').addEventListener('click', () => document.getElementById('confirm').close('cancel'));
+  setInterval(() => document.querySelectorAll('time[data-until]').forEach(tick), 1000);
   if (!operator()) setOperator('alice', 'CampaignManager,Moderator,Merchant');
   showOperator();
   window.addEventListener('hashchange', () => { clearAlerts(); render(); });

@@ -1,5 +1,7 @@
 // Capability sections of the console. Each capability's module registers its navigation entry and routes.
 export async function registerSections() {
+  (await import('./campaigns.js')).registerCampaignPages();
   (await import('./moderation.js')).registerModerationPages();
-  // (Capability modules are added here as the capabilities land: campaigns.js, moderation.js, reactivation.js, coupons.js.)
+  (await import('./reactivation.js')).registerReactivationPages();
+  (await import('./coupons.js')).registerCouponPages();
 }

@@ -438,6 +438,17 @@ internal sealed class InMemoryCouponStorage : ICouponDefinitionStore, ICouponInv
         }
     }
 
+    public async Task<IReadOnlyList<CouponBatch>> ListByDefinitionAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        lock (gate)
+        {
+            return [.. batches.Values.Where(b => b.Value.DefinitionId == definitionId)
+                .Select(b => b.Value.WithGeneratedChunks(generatedChunks.Keys.Where(k => k.Batch == b.Value.Id).Select(k => k.Chunk)))
+                .OrderByDescending(b => b.RequestedAt)];
+        }
+    }
+
     public async Task MarkChunkGeneratedAsync(string batchId, int chunkIndex, IReadOnlyDictionary<int, int> attempts, CancellationToken cancellationToken)
     {
         await Task.Yield();
