@@ -161,6 +161,27 @@ public sealed class DemoConsoleTests(DemoHostFixture host, BrowserFixture browse
         await BrowserFixture.ScreenshotAsync(page, "console-coupon-definition");
     }
 
+    [Fact]
+    public async Task The_demo_win_back_run_grants_one_coupon_per_treated_member_from_the_offer_tables_definitions()
+    {
+        var run = await Eventually.HoldsAsync(async () => (await host.GetJsonAsync("api/reactivation/runs", DemoHostFixture.Planner)).EnumerateArray().First(),
+            r => r.GetProperty("targeted").GetInt32() > 0, TimeSpan.FromSeconds(60), "the demo run has targeted members");
+        var targeted = run.GetProperty("targeted").GetInt32();
+        string[] ids = ["winback-dormant-regular-high", "winback-dormant-regular-medium", "winback-dormant-regular-low", "winback-churned-regular-high", "winback-churned-regular-medium", "winback-churned-regular-low"];
+        async Task<int> IssuedAsync()
+        {
+            var total = 0;
+            foreach (var id in ids)
+            {
+                total += (await host.GetJsonAsync($"api/coupons/definitions/{id}", DemoHostFixture.Planner)).GetProperty("inventory").GetProperty("issued").GetInt32();
+            }
+
+            return total;
+        }
+
+        Assert.Equal(targeted, await Eventually.HoldsAsync(IssuedAsync, issued => issued >= targeted, TimeSpan.FromSeconds(60), "every treated member's win-back coupon issued"));
+    }
+
     private async Task<IPage> OpenAsync(string hash)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.Host.BaseAddress.ToString(), Locale = "en-US", AcceptDownloads = true });
