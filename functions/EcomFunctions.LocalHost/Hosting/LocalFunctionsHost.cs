@@ -131,6 +131,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 {
                     MaxPollingInterval = options.MaxQueuePollingInterval ?? host.Queues.MaxPollingInterval,
                     VisibilityTimeout = options.QueueRetryDelay ?? host.Queues.VisibilityTimeout,
+                    ProcessingVisibility = options.QueueProcessingVisibility ?? host.Queues.ProcessingVisibility,
                 };
                 builder.Services.AddSingleton<IHostedService>(sp => new QueueFunctionListener(
                     function, LocalSettings.Resolve(trigger.QueueName, builder.Configuration), connectionString, queueSettings,

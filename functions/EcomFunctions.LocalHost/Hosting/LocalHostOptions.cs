@@ -47,6 +47,12 @@ public sealed class LocalHostOptions
     /// </summary>
     public bool DeliverEveryMessageTwice { get; set; }
 
+    /// <summary>
+    /// Overrides how long a message stays invisible while its function runs (10 minutes, the Functions host's
+    /// functionTimeout, otherwise). Crash tests shorten it so a killed host's in-flight messages reappear in seconds.
+    /// </summary>
+    public TimeSpan? QueueProcessingVisibility { get; set; }
+
     /// <summary>Overrides how long a failed message stays invisible before its retry (host.json visibilityTimeout otherwise).</summary>
     public TimeSpan? QueueRetryDelay { get; set; }
 }
