@@ -9,7 +9,7 @@ public sealed class CouponCalls(HttpClient storefront, HttpClient operatorClient
 {
     public const string Operator = "faults-operator; roles=CampaignManager";
 
-    public static object Terms(int quantity, int perMemberLimit = 1) => new
+    public static object Terms(int quantity, int perMemberLimit = 1, string? campaignId = null) => new
     {
         name = "Fault scenario 20 off",
         kind = "fixedAmount",
@@ -17,12 +17,12 @@ public sealed class CouponCalls(HttpClient storefront, HttpClient operatorClient
         validity = new { days = 7 },
         totalQuantity = quantity,
         perMemberLimit,
-        campaignId = (string?)null,
+        campaignId,
     };
 
-    public async Task<string> ActiveDefinitionAsync(int quantity, int perMemberLimit = 1)
+    public async Task<string> ActiveDefinitionAsync(int quantity, int perMemberLimit = 1, string? campaignId = null)
     {
-        using var created = await operatorClient.PostAsJsonAsync("api/coupons/definitions", Terms(quantity, perMemberLimit));
+        using var created = await operatorClient.PostAsJsonAsync("api/coupons/definitions", Terms(quantity, perMemberLimit, campaignId));
         await ExpectAsync(created, HttpStatusCode.Created);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         using var activated = await operatorClient.PostAsync($"api/coupons/definitions/{id}/activate", null);

@@ -13,7 +13,7 @@ namespace EcomFunctions.Testing.Faults;
 public static class HostCrashScenario
 {
     public const string Name = "host-killed";
-    private const int BatchSize = 12_000;
+    private const int BatchSize = 30_000;
 
     public static async Task<FaultOutcome> RunAsync(Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -35,10 +35,12 @@ public static class HostCrashScenario
             ["LocalHost:QueueRetryDelay"] = "00:00:00",
             // A killed host's in-flight chunk messages reappear after this (10 minutes in Azure).
             ["LocalHost:QueueProcessingVisibility"] = "00:00:15",
+            // Likewise for the durable engine's orchestration and activity messages (5 minutes by default).
+            ["LocalHost:DurableMessageVisibility"] = "00:00:15",
             ["Campaigns:MonitoringInterval"] = "00:00:01",
             ["Campaigns:LateOrderWindow"] = "00:00:02",
             ["Campaigns:ReadinessRecheckInterval"] = "00:00:01",
-            ["Coupons:CodesPerChunk"] = "500",
+            ["Coupons:CodesPerChunk"] = "250",
         };
 
         var campaignId = CampaignDriver.NewId();
@@ -50,13 +52,13 @@ public static class HostCrashScenario
             using var operatorClient = Client(first, null, CouponCalls.Operator);
             var coupons = new CouponCalls(storefront, operatorClient);
             definition = await coupons.ActiveDefinitionAsync(BatchSize);
-            batch = await coupons.RequestBatchAsync(definition, BatchSize, "crash-batch");
-
             var campaigns = new CampaignDriver(Client(first, LocalHostFixture.FunctionKey, null));
-            var now = DateTimeOffset.UtcNow;
-            var start = now.AddSeconds(5);
+            var start = DateTimeOffset.UtcNow.AddSeconds(5);
             await campaigns.LaunchAsync(CampaignDriver.Plan(campaignId, null, start, start.AddSeconds(25)));
             await campaigns.WaitForStateAsync(campaignId, "live", TimeSpan.FromSeconds(90));
+
+            // The batch is requested once the campaign is live, and the host dies as soon as its first chunks are stored.
+            batch = await coupons.RequestBatchAsync(definition, BatchSize, "crash-batch");
             var generated = await Eventually.HoldsAsync(async () => (await coupons.BatchAsync(definition, batch))?.GetProperty("generated").GetInt32() ?? 0,
                 g => g > 0, TimeSpan.FromSeconds(90), "the batch started generating");
             log($"host-killed: killing the host: campaign live, batch {generated}/{BatchSize} generated");
@@ -132,7 +134,7 @@ public static class HostCrashScenario
         catch (TimeoutException ex)
         {
             var status = await driver.StatusAsync(campaignId);
-            findings.Add($"campaign: {ex.Message[..Math.Min(ex.Message.Length, 200)]} status {status.GetProperty("state").GetString()}");
+            findings.Add($"campaign not finished ({ex.GetType().Name}): state {status.GetProperty("state").GetString()}, orchestration {status.GetProperty("orchestration")}");
             lost++;
         }
 
