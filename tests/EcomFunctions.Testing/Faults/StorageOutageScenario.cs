@@ -154,8 +154,10 @@ public static class StorageOutageScenario
                 if (issued != issuedAnswers.Count || distinct != issuedAnswers.Count)
                 {
                     findings.Add($"issued count {issued}, 201 answers {issuedAnswers.Count}, distinct coupons {distinct}: they must be equal");
-                    duplicated += Math.Max(0, issued - issuedAnswers.Count);
-                    lost += Math.Max(0, issuedAnswers.Count - issued);
+                    // More units counted than coupons answered: units taken for coupons nobody holds (lost to the shoppers);
+                    // fewer: coupons answered that the inventory never counted (issued beyond it).
+                    lost += Math.Max(0, issued - issuedAnswers.Count);
+                    duplicated += Math.Max(0, issuedAnswers.Count - issued) + (issuedAnswers.Count - distinct);
                 }
 
                 if (issuedAnswers.Count != Math.Min(Quantity, Claimants))
