@@ -148,6 +148,29 @@ public sealed class AzuriteProcess : IDisposable
         return azurite;
     }
 
+    /// <summary>
+    /// Stops Azurite as an outage does, without losing what it acknowledged: SIGTERM lets it flush its on-disk database
+    /// (a SIGKILL would drop the writes of its last autosave interval, which real storage never does).
+    /// </summary>
+    public void Stop(TimeSpan? timeout = null)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            signal.WaitForExit();
+        }
+
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(20)))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+    }
+
     public void Dispose()
     {
         try

@@ -1,7 +1,7 @@
 using System.Text;
-using Azure;
 using EcomFunctions.App.Platform;
 using EcomFunctions.Domain.Platform;
+using EcomFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace EcomFunctions.App.Coupons;
@@ -59,7 +59,7 @@ internal static class CouponHttp
         {
             return await operation();
         }
-        catch (RequestFailedException ex) when (ex.Status is 0 or 408 or 429 or >= 500)
+        catch (Exception ex) when (StorageFaults.IsTransient(ex))
         {
             return ApiResult.Problem(Problem.Unavailable("Storage is unavailable; retry shortly."), request);
         }

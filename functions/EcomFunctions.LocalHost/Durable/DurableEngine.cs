@@ -189,6 +189,8 @@ public sealed class DurableEngine : IAsyncDisposable
         MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivityWorkItems,
         MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrationWorkItems,
         WorkerId = options.WorkerId,
+        ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout ?? TimeSpan.FromMinutes(5),
+        WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout ?? TimeSpan.FromMinutes(5),
 
         // Without it a create with dedupe statuses that hits an active instance is silently ignored, and the caller
         // believes it started a run that never happens.

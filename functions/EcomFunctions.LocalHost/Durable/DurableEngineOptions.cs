@@ -24,6 +24,12 @@ public sealed class DurableEngineOptions
     public DurableBackend Backend { get; set; } = DurableBackend.AzureStorage;
 
     /// <summary>
+    /// Azure Storage backend: how long an orchestration or activity message a worker dequeued stays hidden (5 minutes,
+    /// the library default, when null). A worker that dies leaves its messages hidden this long; crash tests shorten it.
+    /// </summary>
+    public TimeSpan? MessageVisibilityTimeout { get; set; }
+
+    /// <summary>
     /// Task hub name (AzureStorage: 3–45 letters/digits, starting with a letter; it prefixes the hub's queues, tables and
     /// blob containers). Engines on the same storage account with different names never see each other's instances.
     /// </summary>

@@ -7,13 +7,14 @@ namespace EcomFunctions.LocalHost.Hosting;
 /// <summary>Starts the LocalHost's Durable Task engine (<see cref="DurableEngine"/>) for the configured backend.</summary>
 public static class DurableEngines
 {
-    public static async Task<IDurableEngineHandle> StartAsync(OrchestrationBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<IDurableEngineHandle> StartAsync(OrchestrationBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, TimeSpan? messageVisibility, CancellationToken cancellationToken)
     {
         var options = new DurableEngineOptions
         {
             Backend = backend == OrchestrationBackend.InMemory ? DurableBackend.InMemory : DurableBackend.AzureStorage,
             TaskHubName = taskHub,
             StorageConnectionString = storageConnectionString,
+            MessageVisibilityTimeout = messageVisibility,
         };
         try
         {

@@ -12,8 +12,12 @@ public sealed record QueueSettings(
     TimeSpan? MaxPollingInterval = null,
     TimeSpan? VisibilityTimeout = null,
     int MaxDequeueCount = 5,
-    bool Base64 = true)
+    bool Base64 = true,
+    TimeSpan? ProcessingVisibility = null)
 {
+    /// <summary>How long a message stays invisible while its function runs; a host that dies leaves it hidden this long.</summary>
+    public TimeSpan Lease => ProcessingVisibility ?? TimeSpan.FromMinutes(10);
+
     public TimeSpan PollingCeiling => MaxPollingInterval ?? TimeSpan.FromMinutes(1);
 
     public TimeSpan RetryDelay => VisibilityTimeout ?? TimeSpan.Zero;

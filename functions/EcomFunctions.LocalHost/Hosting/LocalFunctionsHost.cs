@@ -24,7 +24,7 @@ public interface IDurableEngineHandle : IAsyncDisposable
 }
 
 /// <summary>Starts the engine for a backend (see <see cref="OrchestrationBackend"/>).</summary>
-public delegate Task<IDurableEngineHandle> DurableEngineStarter(OrchestrationBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, CancellationToken cancellationToken);
+public delegate Task<IDurableEngineHandle> DurableEngineStarter(OrchestrationBackend backend, string storageConnectionString, string taskHub, ILoggerFactory loggerFactory, TimeSpan? messageVisibility, CancellationToken cancellationToken);
 
 /// <summary>
 /// Serves the App's functions without Azure Functions Core Tools: HTTP triggers on Kestrel, queue triggers polling
@@ -112,7 +112,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             var engineLogging = LoggerFactory.Create(logging => logging
                 .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; })
                 .SetMinimumLevel(LogLevel.Warning));
-            engine = await durableEngine(options.DurableBackend, connectionString, taskHub, engineLogging, cancellationToken);
+            engine = await durableEngine(options.DurableBackend, connectionString, taskHub, engineLogging, options.DurableMessageVisibility, cancellationToken);
             var channel = engine.Channel;
             builder.Services.AddDurableTaskClient(client => client.UseGrpc(channel));
             builder.Services.AddDurableTaskWorker(worker =>
@@ -131,6 +131,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
                 {
                     MaxPollingInterval = options.MaxQueuePollingInterval ?? host.Queues.MaxPollingInterval,
                     VisibilityTimeout = options.QueueRetryDelay ?? host.Queues.VisibilityTimeout,
+                    ProcessingVisibility = options.QueueProcessingVisibility ?? host.Queues.ProcessingVisibility,
                 };
                 builder.Services.AddSingleton<IHostedService>(sp => new QueueFunctionListener(
                     function, LocalSettings.Resolve(trigger.QueueName, builder.Configuration), connectionString, queueSettings,

@@ -47,6 +47,18 @@ public sealed class LocalHostOptions
     /// </summary>
     public bool DeliverEveryMessageTwice { get; set; }
 
+    /// <summary>
+    /// Overrides how long a message stays invisible while its function runs (10 minutes, the Functions host's
+    /// functionTimeout, otherwise). Crash tests shorten it so a killed host's in-flight messages reappear in seconds.
+    /// </summary>
+    public TimeSpan? QueueProcessingVisibility { get; set; }
+
+    /// <summary>
+    /// Azure Storage durable backend: how long orchestration/activity messages a dead host had taken stay hidden (5 minutes
+    /// otherwise, as in Azure). Crash tests shorten it so a restarted host resumes the orchestrations in seconds.
+    /// </summary>
+    public TimeSpan? DurableMessageVisibility { get; set; }
+
     /// <summary>Overrides how long a failed message stays invisible before its retry (host.json visibilityTimeout otherwise).</summary>
     public TimeSpan? QueueRetryDelay { get; set; }
 }

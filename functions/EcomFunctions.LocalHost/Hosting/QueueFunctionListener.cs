@@ -27,8 +27,6 @@ public sealed class QueueFunctionListener(
     // Ids of the copies made by the duplicate-delivery fault injection (copies are not copied again).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> duplicates = new(StringComparer.Ordinal);
 
-    // The host keeps a message invisible while its function runs (and renews); functionTimeout is 10 minutes.
-    private static readonly TimeSpan ProcessingVisibility = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinimumPoll = TimeSpan.FromMilliseconds(50);
 
     public string QueueName => queueName;
@@ -52,7 +50,7 @@ public sealed class QueueFunctionListener(
                     created = true;
                 }
 
-                QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, ProcessingVisibility, stoppingToken);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(settings.BatchSize, settings.Lease, stoppingToken);
                 if (messages.Length == 0)
                 {
                     await Task.Delay(delay, stoppingToken);

@@ -93,7 +93,7 @@ public sealed class Outbox(StorageClients storage, IQueueSender queue, ILogger<O
         {
             await queue.SendAsync(QueueNames.OutboxDispatch, new OutboxBatch(table, partitionKey, eventIds), cancellationToken: cancellationToken);
         }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (StorageFaults.IsTransient(ex) || ex is TaskCanceledException)
         {
             logger.LogWarning(ex, "Outbox signal for {Table}/{Partition} failed; the sweeper will dispatch {Count} event(s).", table, partitionKey, eventIds.Count);
         }

@@ -140,6 +140,21 @@ public sealed class ClaimCouponFunctionTests
         Assert.Equal(503, status);
         Assert.Equal("1", headers.RetryAfter.ToString());
     }
+
+    [Fact]
+    public async Task Storage_unreachable_after_the_sdk_retries_is_503_not_a_server_error()
+    {
+        // Regression (fault scenario 1): the SDK reports exhausted retries as an AggregateException, which escaped as a 500.
+        kit.GivenActiveDefinition();
+        kit.Inventory.Setup(i => i.GetClaimStateAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<DateOnly>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AggregateException("Retry failed after 6 tries.", new RequestFailedException(0, "Connection refused"), new RequestFailedException(0, "Connection refused")));
+
+        var (status, body, headers) = await RunAsync(Claim());
+
+        Assert.Equal(503, status);
+        Assert.Contains("\"status\":503", body, StringComparison.Ordinal);
+        Assert.Equal("1", headers.RetryAfter.ToString());
+    }
 }
 
 internal static class CouponFunctionsTestKitCoupons

@@ -3,6 +3,7 @@ using EcomFunctions.Domain.Members;
 using EcomFunctions.Domain.Platform;
 using EcomFunctions.LocalHost.Hosting;
 using EcomFunctions.Testing;
+using EcomFunctions.Testing.Members;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EcomFunctions.EndToEnd.Tests.Members;

@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using EcomFunctions.Domain.Members;
 using EcomFunctions.Storage;
 using EcomFunctions.Testing;
+using EcomFunctions.Testing.Members;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EcomFunctions.EndToEnd.Tests.Members;
@@ -107,32 +108,8 @@ public sealed class ReactivationRunTests
         Assert.Equal(todays.Count, (await AllContactsAsync(host)).Count(c => c.RunDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) == today));
     }
 
-    internal static async Task<List<ContactRecord>> AllContactsAsync(MembersHost host, int? partitions = null)
-    {
-        var storage = new StorageClients(new StorageConnection(host.ConnectionString));
-        var options = new MemberOptions();
-        options.PartitionCount = partitions ?? options.PartitionCount;
-        var partitionCount = options.PartitionCount;
-        var history = new TableContactHistory(storage, new Outbox(storage, new QueueSender(storage), Microsoft.Extensions.Logging.Abstractions.NullLogger<Outbox>.Instance), options);
-        var all = new List<ContactRecord>();
-        foreach (var partition in MemberPartitions.All(partitionCount))
-        {
-            all.AddRange(await history.ListPartitionAsync(partition, default));
-        }
+    internal static Task<List<ContactRecord>> AllContactsAsync(MembersHost host, int? partitions = null) =>
+        ReactivationSeed.AllContactsAsync(host.ConnectionString, partitions);
 
-        return all;
-    }
-
-    internal static async Task<List<TableEntity>> LocalMessagesAsync(MembersHost host)
-    {
-        var list = new List<TableEntity>();
-        var table = host.Table(TableNames.LocalMessages);
-        await table.CreateIfNotExistsAsync();
-        await foreach (var entity in table.QueryAsync<TableEntity>())
-        {
-            list.Add(entity);
-        }
-
-        return list;
-    }
+    internal static Task<List<TableEntity>> LocalMessagesAsync(MembersHost host) => ReactivationSeed.LocalMessagesAsync(host.ConnectionString);
 }

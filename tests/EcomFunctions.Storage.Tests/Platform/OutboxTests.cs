@@ -119,6 +119,33 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task A_signal_lost_to_an_outage_the_sdk_retried_does_not_fail_the_committed_change()
+    {
+        // Regression (fault scenario 1): with storage down, the SDK's retries end in an AggregateException of the attempts'
+        // RequestFailedExceptions, not in a RequestFailedException; it escaped and turned committed claims into 500s.
+        var table = await storage.TableAsync(Azurite.UniqueName("orders"));
+        var failing = new Outbox(storage, new FailingSender(retriesExhausted: true), NullLogger<Outbox>.Instance);
+        var domainEvent = new DomainEvent(Guid.NewGuid().ToString("N"), "Ecom.Test.Lost", "orders/1", time.GetUtcNow(), "{}");
+
+        await failing.CommitAsync(table, "p1", [], [domainEvent], CancellationToken.None);
+
+        Assert.Single(await outbox.ReadAsync(new OutboxBatch(table.Name, "p1", [domainEvent.Id]), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(503, true)]
+    [InlineData(0, true)]
+    [InlineData(409, false)]
+    [InlineData(412, false)]
+    public void Storage_outages_are_told_from_business_conflicts_even_after_the_sdk_retries(int status, bool transient)
+    {
+        Assert.Equal(transient, StorageFaults.IsTransient(new Azure.RequestFailedException(status, "x")));
+        Assert.Equal(transient, StorageFaults.IsTransient(new AggregateException(new Azure.RequestFailedException(status, "x"), new Azure.RequestFailedException(status, "y"))));
+        Assert.True(StorageFaults.IsTransient(new HttpRequestException("refused")));
+        Assert.False(StorageFaults.IsTransient(new InvalidOperationException("bug")));
+    }
+
+    [Fact]
     public async Task Subscribed_queues_receive_the_events_of_their_type_packed_in_one_message()
     {
         var table = await storage.TableAsync(Azurite.UniqueName("orders"));
@@ -164,13 +191,18 @@ public sealed class OutboxTests
             SendAsync(queue, text, visibilityDelay, cancellationToken);
     }
 
-    private sealed class FailingSender : IQueueSender
+    private sealed class FailingSender(bool retriesExhausted = false) : IQueueSender
     {
         public Task SendAsync<T>(string queue, T message, TimeSpan? visibilityDelay = null, CancellationToken cancellationToken = default) =>
-            throw new Azure.RequestFailedException(503, "storage unavailable");
+            throw Failure();
 
         public Task SendTextAsync(string queue, string text, TimeSpan? visibilityDelay = null, CancellationToken cancellationToken = default) =>
-            throw new Azure.RequestFailedException(503, "storage unavailable");
+            throw Failure();
+
+        // What the Azure SDK throws when every retry failed: the attempts' exceptions wrapped in an AggregateException.
+        private Exception Failure() => retriesExhausted
+            ? new AggregateException("Retry failed after 6 tries.", new Azure.RequestFailedException(0, "Connection refused"), new Azure.RequestFailedException(0, "Connection refused"))
+            : new Azure.RequestFailedException(503, "storage unavailable");
     }
 
     /// <summary>Publishes, then "crashes" before the dispatcher can mark the rows dispatched.</summary>

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Azure.Data.Tables;
 using EcomFunctions.Domain.Members;
 using EcomFunctions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EcomFunctions.EndToEnd.Tests.Members;
+namespace EcomFunctions.Testing.Members;
 
 /// <summary>
 /// A synthetic member population written straight to storage (batch transactions), with earlier win-back contacts for
@@ -129,6 +130,36 @@ public sealed class ReactivationSeed
         }
 
         return violations;
+    }
+
+    /// <summary>Every stored contact (win-back history) of all member partitions.</summary>
+    public static async Task<List<ContactRecord>> AllContactsAsync(string connectionString, int? partitions = null)
+    {
+        var storage = new StorageClients(new StorageConnection(connectionString));
+        var options = new MemberOptions();
+        options.PartitionCount = partitions ?? options.PartitionCount;
+        var history = new TableContactHistory(storage, new Outbox(storage, new QueueSender(storage), NullLogger<Outbox>.Instance), options);
+        var all = new List<ContactRecord>();
+        foreach (var partition in MemberPartitions.All(options.PartitionCount))
+        {
+            all.AddRange(await history.ListPartitionAsync(partition, default));
+        }
+
+        return all;
+    }
+
+    /// <summary>The messages the local channel adapters delivered (row key = message id, Deliveries = how many times).</summary>
+    public static async Task<List<TableEntity>> LocalMessagesAsync(string connectionString)
+    {
+        var list = new List<TableEntity>();
+        var table = new TableClient(connectionString, TableNames.LocalMessages);
+        await table.CreateIfNotExistsAsync();
+        await foreach (var entity in table.QueryAsync<TableEntity>())
+        {
+            list.Add(entity);
+        }
+
+        return list;
     }
 
     private static ContactRecord Earlier(Member member, DateTimeOffset at)
