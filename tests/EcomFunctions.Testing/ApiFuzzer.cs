@@ -58,7 +58,7 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
     private static readonly JsonNode?[] NestedHostileValues =
     [
         null, JsonValue.Create(-1), JsonValue.Create("not a number"), JsonValue.Create(RawToken + "0"), JsonValue.Create(RawToken + "3"),
-        new JsonObject { ["nested"] = 1 }, JsonValue.Create(new string('x', 5_000)),
+        new JsonObject { ["nested"] = 1 }, JsonValue.Create(new string('x', 5_000)), JsonValue.Create("   "),
     ];
 
     /// <summary>Existing ids by path parameter name (e.g. campaignId): body and query cases then reach past the 404.</summary>
@@ -247,15 +247,14 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
                 });
             }
 
-            foreach (var (property, inner, innerProperty) in Nested(sample))
+            foreach (var (label, set) in Nested(sample))
             {
                 foreach (var (hostile, index) in NestedHostileValues.Select((v, i) => (v, i)))
                 {
-                    yield return ($"{property}.{innerProperty} #{index}", () =>
+                    yield return ($"{label} #{index}", () =>
                     {
                         var copy = sample.DeepClone().AsObject();
-                        var target = inner(copy);
-                        target[innerProperty] = hostile?.DeepClone();
+                        set(copy, hostile?.DeepClone());
                         return Json(verb, plainPath, copy);
                     });
                 }
@@ -282,8 +281,8 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
         }
     }
 
-    /// <summary>Properties one level down: of nested objects and of an array's first object element.</summary>
-    private static IEnumerable<(string Property, Func<JsonObject, JsonObject> Inner, string InnerProperty)> Nested(JsonObject sample)
+    /// <summary>Places one level down: properties of nested objects and of an array's first object element, an array's first value.</summary>
+    private static IEnumerable<(string Label, Action<JsonObject, JsonNode?> Set)> Nested(JsonObject sample)
     {
         foreach (var (property, value) in sample)
         {
@@ -291,15 +290,19 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
             {
                 foreach (var inner in nested.Select(p => p.Key))
                 {
-                    yield return (property, copy => copy[property]!.AsObject(), inner);
+                    yield return ($"{property}.{inner}", (copy, node) => copy[property]![inner] = node);
                 }
             }
             else if (value is JsonArray { Count: > 0 } array && array[0] is JsonObject element)
             {
                 foreach (var inner in element.Select(p => p.Key))
                 {
-                    yield return (property + "[0]", copy => copy[property]![0]!.AsObject(), inner);
+                    yield return ($"{property}[0].{inner}", (copy, node) => copy[property]![0]![inner] = node);
                 }
+            }
+            else if (value is JsonArray { Count: > 0 } values && values[0] is JsonValue)
+            {
+                yield return ($"{property}[0]", (copy, node) => copy[property]![0] = node);
             }
         }
     }
