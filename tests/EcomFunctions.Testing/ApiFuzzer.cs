@@ -70,6 +70,16 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
     /// </summary>
     public Func<CancellationToken, Task<TableSnapshot>>? Snapshot { get; set; }
 
+    /// <summary>
+    /// Creates fresh resources for the given path parameter names (e.g. a new draft campaign for campaignId), called
+    /// before each operation: an earlier operation (cancel, kill, erase) cannot leave the next one nothing to act on, and
+    /// a step that would change state is not a no-op because the sample already did it.
+    /// </summary>
+    public Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyDictionary<string, string>>>? FreshIds { get; set; }
+
+    /// <summary>How long stored state must stay unchanged to count as settled (longer than the host's queue polling interval).</summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Rejected requests that changed stored state (filled when <see cref="Snapshot"/> is set).</summary>
     public List<PartialWrite> PartialWrites { get; } = [];
 
@@ -91,7 +101,7 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
             {
                 var operation = operationNode!.AsObject();
                 var id = operation["operationId"]?.GetValue<string>() ?? $"{method} {path}";
-                var cases = Cases(path, method, operation, schemas, KnownIds).ToList();
+                var cases = await CasesAsync(path, method, operation, schemas, cancellationToken);
                 var before = Snapshot is null ? null : await SettledSnapshotAsync(cancellationToken);
                 var sent = new List<FuzzResult>();
                 foreach (var (name, request) in cases)
@@ -102,7 +112,7 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
                 results.AddRange(sent);
                 if (before is not null && (await Snapshot!(cancellationToken)).ChangesSince(before).Count > 0)
                 {
-                    await FindPartialWritesAsync(id, cases, sent, cancellationToken);
+                    await FindPartialWritesAsync(id, path, method, operation, schemas, cases, sent, cancellationToken);
                 }
             }
         }
@@ -110,23 +120,42 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
         return results;
     }
 
+    /// <summary>The operation's cases against <see cref="KnownIds"/>, refreshed by <see cref="FreshIds"/> when set.</summary>
+    private async Task<List<(string Name, Func<HttpRequestMessage> Request)>> CasesAsync(string path, string method, JsonObject operation, JsonObject schemas, CancellationToken cancellationToken)
+    {
+        var ids = new Dictionary<string, string>(KnownIds, StringComparer.OrdinalIgnoreCase);
+        var pathParameters = (operation["parameters"]?.AsArray() ?? []).Where(p => p?["in"]?.GetValue<string>() == "path").Select(p => p!["name"]!.GetValue<string>()).ToList();
+        if (FreshIds is not null && pathParameters.Count > 0)
+        {
+            foreach (var (name, value) in await FreshIds(pathParameters, cancellationToken))
+            {
+                ids[name] = value;
+            }
+        }
+
+        return Cases(path, method, operation, schemas, ids).ToList();
+    }
+
     /// <summary>
     /// Something changed while the operation was fuzzed: accepted requests may write, background work may finish. Re-run
-    /// the rejected cases as one batch on a settled state; if that still writes, run them one by one to name the culprits.
+    /// the rejected cases as one batch on a settled state (on fresh resources when <see cref="FreshIds"/> is set); if that
+    /// still writes, run them one by one (each on fresh resources) to name the culprits.
     /// </summary>
-    private async Task FindPartialWritesAsync(string operation, List<(string Name, Func<HttpRequestMessage> Request)> cases, List<FuzzResult> sent, CancellationToken cancellationToken)
+    private async Task FindPartialWritesAsync(
+        string operation, string path, string method, JsonObject operationNode, JsonObject schemas,
+        List<(string Name, Func<HttpRequestMessage> Request)> cases, List<FuzzResult> sent, CancellationToken cancellationToken)
     {
-        var rejected = cases.Where((_, i) => sent[i].Status is >= 400 and < 500).ToList();
+        var rejected = cases.Where((_, i) => sent[i].Status is >= 400 and < 500).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         if (rejected.Count == 0)
         {
             return;
         }
 
+        var batch = (await CasesAsync(path, method, operationNode, schemas, cancellationToken)).Where(c => rejected.Contains(c.Name)).ToList();
         var before = await SettledSnapshotAsync(cancellationToken);
-        var statuses = new List<int>();
-        foreach (var (name, request) in rejected)
+        foreach (var (name, request) in batch)
         {
-            statuses.Add((await SendAsync(operation, name, request, cancellationToken)).Status);
+            await SendAsync(operation, name, request, cancellationToken);
         }
 
         if ((await Snapshot!(cancellationToken)).ChangesSince(before).Count == 0)
@@ -134,10 +163,12 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
             return;
         }
 
-        foreach (var (name, request) in rejected)
+        // Bounded: a handful of offenders is enough to name the defect.
+        foreach (var name in batch.Select(c => c.Name).TakeWhile(_ => PartialWrites.Count(p => p.Operation == operation) < 5))
         {
+            var single = (await CasesAsync(path, method, operationNode, schemas, cancellationToken)).First(c => c.Name == name);
             before = await SettledSnapshotAsync(cancellationToken);
-            var result = await SendAsync(operation, name, request, cancellationToken);
+            var result = await SendAsync(operation, name, single.Request, cancellationToken);
             var changes = (await Snapshot!(cancellationToken)).ChangesSince(before);
             if (result.Status is >= 400 and < 500 && changes.Count > 0)
             {
@@ -146,13 +177,16 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
         }
     }
 
-    /// <summary>A snapshot once two in a row agree (outbox dispatch and queue work after an accepted request settle first).</summary>
+    /// <summary>
+    /// A snapshot once nothing changed for <see cref="QuietPeriod"/>: the outbox dispatch and queue work that follow an
+    /// accepted request (or the seeding of fresh resources) must not be taken for the next request's writes.
+    /// </summary>
     private async Task<TableSnapshot> SettledSnapshotAsync(CancellationToken cancellationToken)
     {
         var previous = await Snapshot!(cancellationToken);
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < 20; attempt++)
         {
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(QuietPeriod, cancellationToken);
             var current = await Snapshot!(cancellationToken);
             if (current.ChangesSince(previous).Count == 0)
             {
@@ -165,7 +199,27 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
         return previous;
     }
 
-    private static IEnumerable<(string Name, Func<HttpRequestMessage> Request)> Cases(string path, string method, JsonObject operation, JsonObject schemas, IDictionary<string, string> knownIds)
+    /// <summary>
+    /// The malformed cases, nested fields before top-level ones, then the well-formed sample last (every operation gets at
+    /// least the sample and a stray query, so none escapes the fuzz): a case that is accepted and writes would otherwise
+    /// turn the steps of the cases after it into no-ops and hide their partial writes.
+    /// </summary>
+    private static IEnumerable<(string Name, Func<HttpRequestMessage> Request)> Cases(string path, string method, JsonObject operation, JsonObject schemas, Dictionary<string, string> knownIds)
+    {
+        var verb = new HttpMethod(method.ToUpperInvariant());
+        var pathParameters = (operation["parameters"]?.AsArray() ?? []).Where(p => p?["in"]?.GetValue<string>() == "path").Select(p => p!["name"]!.GetValue<string>()).ToList();
+        var plainPath = pathParameters.Aggregate(path, (current, name) =>
+            current.Replace("{" + name + "}", knownIds.TryGetValue(name, out var known) ? Uri.EscapeDataString(known) : "fuzz-unknown", StringComparison.Ordinal));
+        var bodySchema = operation["requestBody"]?["content"]?["application/json"]?["schema"];
+        var valid = bodySchema is null ? null : Sample(Resolve(bodySchema, schemas), schemas, 0);
+        return MalformedCases(path, method, operation, schemas, knownIds).Concat(
+        [
+            ("stray query", () => Json(verb, plainPath + "?%ED%A0%80=%00&x=%C3%28&x=1", valid)),
+            ("sample", () => Json(verb, plainPath, valid)),
+        ]);
+    }
+
+    private static IEnumerable<(string Name, Func<HttpRequestMessage> Request)> MalformedCases(string path, string method, JsonObject operation, JsonObject schemas, Dictionary<string, string> knownIds)
     {
         var verb = new HttpMethod(method.ToUpperInvariant());
         var parameters = operation["parameters"]?.AsArray().Select(p => p!.AsObject()).ToList() ?? [];
@@ -178,10 +232,6 @@ public sealed class ApiFuzzer(HttpClient client, JsonObject openApi)
             current.Replace("{" + name + "}", knownIds.TryGetValue(name, out var known) ? Uri.EscapeDataString(known) : unknownId, StringComparison.Ordinal));
         var bodySchema = operation["requestBody"]?["content"]?["application/json"]?["schema"];
         var valid = bodySchema is null ? null : Sample(Resolve(bodySchema, schemas), schemas, 0);
-
-        // Every operation gets at least these, so none escapes the fuzz (and the sample itself must not fail).
-        yield return ("sample", () => Json(verb, plainPath, valid));
-        yield return ("stray query", () => Json(verb, plainPath + "?%ED%A0%80=%00&x=%C3%28&x=1", valid));
 
         if (pathParameters.Count > 0)
         {

@@ -3,8 +3,8 @@ using Azure.Data.Tables;
 namespace EcomFunctions.Testing;
 
 /// <summary>
-/// Every row of every table in a storage account, by key with its ETag (any write changes the ETag), so a test can
-/// prove that a request wrote nothing. Meant for a private Azurite: on a shared account other tests' writes show up.
+/// Every row of every table in a storage account, by key with its content, so a test can prove that a request
+/// changed nothing. Meant for a private Azurite: on a shared account other tests' writes show up.
 /// </summary>
 public sealed class TableSnapshot
 {
@@ -29,16 +29,20 @@ public sealed class TableSnapshot
             }
 
             var client = service.GetTableClient(table.Name);
-            await foreach (var entity in client.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            await foreach (var entity in client.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
             {
-                rows[$"{table.Name}|{entity.PartitionKey}|{entity.RowKey}"] = entity.ETag.ToString();
+                // Content, not the ETag: rewriting a row with the same values (an idempotent index refresh) changes nothing.
+                rows[$"{table.Name}|{entity.PartitionKey}|{entity.RowKey}"] = string.Join("|", entity
+                    .Where(p => p.Key is not ("Timestamp" or "odata.etag"))
+                    .OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => $"{p.Key}={(p.Value is DateTimeOffset at ? at.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture))}"));
             }
         }
 
         return new TableSnapshot(rows);
     }
 
-    /// <summary>What changed since <paramref name="before"/>: "+table|pk|rk" added, "-…" deleted, "~…" rewritten.</summary>
+    /// <summary>What changed since <paramref name="before"/>: "+table|pk|rk" added, "-…" deleted, "~…" changed.</summary>
     public IReadOnlyList<string> ChangesSince(TableSnapshot before)
     {
         ArgumentNullException.ThrowIfNull(before);
