@@ -131,7 +131,9 @@ public sealed class CampaignBench : IBenchScenario
         // Every campaign starts at the same instant, after the plans are in: 50 orchestrations side by side.
         var clock = Stopwatch.StartNew();
         var ids = Enumerable.Range(0, count).Select(i => $"bench{i:D3}{Guid.NewGuid():N}"[..20]).ToList();
-        var launchBy = TimeSpan.FromSeconds(Math.Max(15, count * 0.5));
+        // Launching (plan, submit, approve: three orchestration round trips each) must finish before the preheat, or the
+        // late approvals find their window gone; on a loaded 2-core machine 50 launches on Azure Storage took 45 s.
+        var launchBy = TimeSpan.FromSeconds(Math.Max(30, count * 1.5));
         var preheat = DateTimeOffset.UtcNow + launchBy;
         var start = preheat.AddSeconds(2);
         var split = start.AddSeconds(5);

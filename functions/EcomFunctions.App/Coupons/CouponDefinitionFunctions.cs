@@ -19,7 +19,8 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
 
     [Function("CreateCouponDefinition")]
     [OperatorEndpoint(OperatorRoles.CampaignManager)]
-    [ApiSummary("Creates a Draft coupon definition (kind, tier benefits, validity, quantity, limits, budget, stacking group, optional campaign link); optional Idempotency-Key.")]
+    [ApiSummary("Creates a Draft coupon definition (kind, tier benefits, validity, quantity, limits, budget, stacking group, optional campaign link); optional Idempotency-Key. With ?id= the operator names it (e.g. the ids the reactivation offer table refers to); creating the same id with the same terms again answers with it, with other terms is 409.")]
+    [QueryParameter("id", typeof(string), "Optional id of the new definition (letters, digits, '-', '_'; at most 64 characters); generated when absent.")]
     [RequestBody(typeof(TermsRecord))]
     [ProducesResponseType(typeof(DefinitionResponse), StatusCodes.Status201Created)]
     [ProducesResponseType(StatusCodes.Status400BadRequest)]
@@ -32,6 +33,12 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
             return ApiResult.Problem(denied, request);
         }
 
+        string? chosenId = request.Query["id"];
+        if (chosenId is not null && !IsChosenId(chosenId))
+        {
+            return ApiResult.Problem(Problem.Validation("id", "Letters, digits, '-' and '_', at most 64 characters."), request);
+        }
+
         var terms = await ReadTermsAsync(request, cancellationToken);
         if (terms.Problem is { } invalid)
         {
@@ -41,7 +48,7 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
         // A retried POST with the same Idempotency-Key answers with the definition it created the first time.
         return await idempotency.RunAsync(request, "coupon-definition-create", keyRequired: false, () => CouponHttp.GuardAsync(request, async () =>
         {
-            var created = await definitions.CreateAsync(terms.Value!, null, cancellationToken);
+            var created = await definitions.CreateAsync(terms.Value!, chosenId, cancellationToken);
             return created.ToApiResult(request, d => WithETag(ApiResult.Created($"/api/{Definitions}/{d.Value.Id}", DefinitionResponse.From(d)), d.Version));
         }), cancellationToken);
     }
@@ -196,6 +203,9 @@ public sealed class CouponDefinitionFunctions(CouponDefinitions definitions, Ope
 
         return await CouponHttp.GuardAsync(request, async () => Respond(request, await change(ifMatch.Value, cancellationToken)));
     }
+
+    private static bool IsChosenId(string id) =>
+        id.Length is > 0 and <= 64 && CouponKeys.IsValidId(id) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>The terms in the body: JSON shape errors, then the parts a benefit or validity cannot be built without (400).</summary>
     private static async Task<Result<CouponTerms>> ReadTermsAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -182,7 +182,7 @@ public static partial class CampaignPlanRules
         }
 
         var zoneId = string.IsNullOrWhiteSpace(schedule.TimeZoneId) ? options.DefaultTimeZone : schedule.TimeZoneId;
-        windowErrors.AddIf(!CampaignSchedule.TryFindTimeZone(zoneId, out _), "schedule.timeZoneId", $"Unknown time zone '{zoneId}'; use an IANA id such as Asia/Shanghai.");
+        windowErrors.AddIf(!TimeZones.TryFind(zoneId, out _), "schedule.timeZoneId", $"Unknown time zone '{zoneId}'; use an IANA id such as Asia/Shanghai.");
 
         errors.Merge(windowErrors);
         if (windowErrors.IsEmpty)
@@ -550,7 +550,7 @@ public static partial class CampaignPlanRules
                 "schedule.end"));
         }
 
-        CampaignSchedule.TryFindTimeZone(TimeZoneOf(plan, options), out var zone);
+        TimeZones.TryFind(TimeZoneOf(plan, options), out var zone);
         var contingencyNamed = plan.Owners.ContingencyOwners.Count > 0;
         foreach (var peakDate in options.EffectivePeakDates)
         {

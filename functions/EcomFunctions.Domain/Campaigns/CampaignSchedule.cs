@@ -27,28 +27,6 @@ public sealed record CampaignSchedule
 
     public DateTimeOffset PreheatOrStart => PreheatStart ?? Start;
 
-    public static bool TryFindTimeZone(string? id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            return false;
-        }
-
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            return true;
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return false;
-        }
-        catch (InvalidTimeZoneException)
-        {
-            return false;
-        }
-    }
 }
 
 public enum StageKind

@@ -1,6 +1,5 @@
-using EcomFunctions.Domain.Platform;
-
 using EcomFunctions.Domain.Members;
+using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Coupons;
 
@@ -64,7 +63,7 @@ public sealed class CouponDefinition
         ClosedAt = closedAt;
         ClosedReason = closedReason;
         benefitsByTier = [.. terms.TierBenefits.OrderBy(e => e.Key).Select(e => (e.Key, e.Value))];
-        StoreCalendar.TryFindZone(terms.TimeZoneId, out var zone);
+        TimeZones.TryFind(terms.TimeZoneId, out var zone);
         TimeZone = zone;
     }
 

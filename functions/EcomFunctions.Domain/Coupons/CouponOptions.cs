@@ -81,7 +81,7 @@ public sealed class CouponOptions
     {
         var errors = new FieldErrors();
         errors.AddIf(ReservationExpiry <= TimeSpan.Zero || ReservationExpiry > TimeSpan.FromDays(7), nameof(ReservationExpiry), "Must be between 0 and 7 days.");
-        errors.AddIf(!StoreCalendar.TryFindZone(StoreTimeZoneId, out _), nameof(StoreTimeZoneId), "Is not a known time zone.");
+        errors.AddIf(!TimeZones.TryFind(StoreTimeZoneId, out _), nameof(StoreTimeZoneId), "Is not a known time zone.");
         errors.AddIf(
             string.IsNullOrEmpty(DefaultStackingGroup) || DefaultStackingGroup.Length > CouponTerms.MaxStackingGroupLength || !DefaultStackingGroup.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
             nameof(DefaultStackingGroup),

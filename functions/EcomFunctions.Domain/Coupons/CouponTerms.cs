@@ -1,6 +1,5 @@
-using EcomFunctions.Domain.Platform;
-
 using EcomFunctions.Domain.Members;
+using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Coupons;
 
@@ -107,7 +106,7 @@ public sealed record CouponTerms
             "stackingGroup",
             $"Is required: 1 to {MaxStackingGroupLength} letters, digits, '-' or '_'.");
         errors.AddIf(CampaignId is not null && !CouponKeys.IsValidId(CampaignId), "campaignId", "Is not a valid id.");
-        errors.AddIf(!StoreCalendar.TryFindZone(TimeZoneId, out _), "timeZoneId", "Is not a known time zone.");
+        errors.AddIf(!TimeZones.TryFind(TimeZoneId, out _), "timeZoneId", "Is not a known time zone.");
         if (Scope is null)
         {
             errors.Add("scope", "Is required (use everything).");

@@ -6,29 +6,6 @@ namespace EcomFunctions.Domain.Coupons;
 /// </summary>
 public static class StoreCalendar
 {
-    /// <summary>Resolves an IANA (or Windows) time zone id; false when the id is unknown on this machine.</summary>
-    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        // Ids come from operators' input: only the shape of IANA/Windows ids reaches the system lookup, which on Linux
-        // reads a file named after the id (no paths, no "..", nothing long).
-        if (string.IsNullOrWhiteSpace(id) || id.Length > 64 || id.Contains("..", StringComparison.Ordinal) || id.StartsWith('/')
-            || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+' or ' ' or '.'))
-        {
-            return false;
-        }
-
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-            return true;
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException or IOException or UnauthorizedAccessException or System.Security.SecurityException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>The store-local calendar day an instant falls on.</summary>
     public static DateOnly LocalDay(DateTimeOffset instant, TimeZoneInfo zone)
     {

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Members;
 
@@ -8,28 +8,9 @@ namespace EcomFunctions.Domain.Members;
 /// </summary>
 public static class ZonedTime
 {
-    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Cache = new(StringComparer.Ordinal);
-
     /// <summary>Resolves an IANA (or Windows) time zone id; null when the id is unknown on this machine.</summary>
-    public static TimeZoneInfo? TryResolve(string? timeZoneId)
-    {
-        if (string.IsNullOrWhiteSpace(timeZoneId))
-        {
-            return null;
-        }
-
-        if (Cache.TryGetValue(timeZoneId, out var cached))
-        {
-            return cached;
-        }
-
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone))
-        {
-            return null;
-        }
-
-        return Cache.GetOrAdd(timeZoneId, zone);
-    }
+    public static TimeZoneInfo? TryResolve(string? timeZoneId) =>
+        TimeZones.TryFind(timeZoneId, out var zone) ? zone : null;
 
     public static TimeZoneInfo Resolve(string timeZoneId) =>
         TryResolve(timeZoneId) ?? throw new ArgumentException($"Unknown time zone '{timeZoneId}'.", nameof(timeZoneId));

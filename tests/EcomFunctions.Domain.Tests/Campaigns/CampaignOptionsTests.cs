@@ -1,4 +1,5 @@
 using EcomFunctions.Domain.Campaigns;
+using EcomFunctions.Domain.Platform;
 
 namespace EcomFunctions.Domain.Tests.Campaigns;
 
@@ -25,7 +26,7 @@ public sealed class CampaignOptionsTests
     [Fact]
     public void A_peak_day_runs_from_local_midnight_to_the_next_local_midnight()
     {
-        CampaignSchedule.TryFindTimeZone("Asia/Shanghai", out var shanghai);
+        TimeZones.TryFind("Asia/Shanghai", out var shanghai);
 
         var window = new PeakDateWindow("Double 11", new DateOnly(2025, 11, 11), new DateOnly(2025, 11, 11)).ToWindow(shanghai);
 
@@ -37,7 +38,7 @@ public sealed class CampaignOptionsTests
     public void A_midnight_skipped_by_daylight_saving_starts_the_day_at_the_first_valid_instant()
     {
         // Cuba moves its clocks from 00:00 to 01:00 on the second Sunday of March.
-        Assert.True(CampaignSchedule.TryFindTimeZone("America/Havana", out var havana));
+        Assert.True(TimeZones.TryFind("America/Havana", out var havana));
 
         var window = new PeakDateWindow("Sale", new DateOnly(2025, 3, 9), new DateOnly(2025, 3, 9)).ToWindow(havana);
 
@@ -52,5 +53,5 @@ public sealed class CampaignOptionsTests
     [InlineData("", false)]
     [InlineData(null, false)]
     public void Time_zones_are_found_by_iana_id(string? id, bool found) =>
-        Assert.Equal(found, CampaignSchedule.TryFindTimeZone(id, out _));
+        Assert.Equal(found, TimeZones.TryFind(id, out _));
 }

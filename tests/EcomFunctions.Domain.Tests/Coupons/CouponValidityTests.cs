@@ -1,4 +1,5 @@
 using EcomFunctions.Domain.Coupons;
+using EcomFunctions.Domain.Platform;
 using static EcomFunctions.Domain.Tests.Coupons.Support.CouponTestData;
 
 namespace EcomFunctions.Domain.Tests.Coupons;
@@ -108,9 +109,9 @@ public class CouponValidityTests
     [Fact]
     public void Unknown_zones_are_not_found()
     {
-        Assert.False(StoreCalendar.TryFindZone("Mars/Olympus", out _));
-        Assert.False(StoreCalendar.TryFindZone(null, out _));
-        Assert.True(StoreCalendar.TryFindZone("Asia/Shanghai", out var zone));
+        Assert.False(TimeZones.TryFind("Mars/Olympus", out _));
+        Assert.False(TimeZones.TryFind(null, out _));
+        Assert.True(TimeZones.TryFind("Asia/Shanghai", out var zone));
         Assert.Equal(TimeSpan.FromHours(8), zone.BaseUtcOffset);
     }
 }

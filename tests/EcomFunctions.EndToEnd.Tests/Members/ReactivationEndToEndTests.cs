@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Azure.Storage.Queues;
 using EcomFunctions.Domain.Coupons;
 using EcomFunctions.Domain.Members;
+using EcomFunctions.EndToEnd.Tests.Coupons;
 using EcomFunctions.Storage;
 using EcomFunctions.Testing;
 
@@ -12,7 +12,7 @@ namespace EcomFunctions.EndToEnd.Tests.Members;
 
 /// <summary>
 /// The whole win-back story through the LocalHost: dormant members synced by the storefront → the daily run grants a
-/// coupon (on the coupon-grants queue) and sends a message (local channel) to the treated ones, holds the control group
+/// coupon (through the coupon-grants queue into the member's wallet) and sends a message (local channel) to the treated ones, holds the control group
 /// out → purchases and logins reported afterwards → the run report shows conversions, re-engagement and the uplift.
 /// </summary>
 public sealed class ReactivationEndToEndTests
@@ -26,6 +26,15 @@ public sealed class ReactivationEndToEndTests
             ["Reactivation:QuietHoursStart"] = "00:00",
             ["Reactivation:QuietHoursEnd"] = "00:00",
         });
+        // The offer table names coupon definition ids; the operator creates the definition under that id.
+        var coupons = new CouponApi(host.Client);
+        var offerTerms = CouponApi.Terms(quantity: 100, amount: 10m);
+        var created = await coupons.SendAsync(HttpMethod.Post, "api/coupons/definitions?id=winback-dormant-regular-low", offerTerms, CouponApi.Operator);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coupons.SendAsync(HttpMethod.Post, "api/coupons/definitions/winback-dormant-regular-low/activate", null, CouponApi.Operator)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await coupons.SendAsync(HttpMethod.Post, "api/coupons/definitions?id=winback-dormant-regular-low", CouponApi.Terms(quantity: 5), CouponApi.Operator)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await coupons.SendAsync(HttpMethod.Post, "api/coupons/definitions?id=bad%20id", offerTerms, CouponApi.Operator)).StatusCode);
+
         var salt = new ReactivationOptions().HoldoutSalt;
         var candidates = Enumerable.Range(0, 400).Select(i => $"e2e-{i}").ToList();
         var treated = candidates.Where(id => !Holdout.IsHeldOut(id, 0.1m, salt)).Take(3).ToList();
@@ -48,12 +57,19 @@ public sealed class ReactivationEndToEndTests
         var run = await host.WaitForRunAsync(today, TimeSpan.FromSeconds(60));
         Assert.Equal((5, 3, 2), (run.GetProperty("eligible").GetInt32(), run.GetProperty("targeted").GetInt32(), run.GetProperty("holdout").GetInt32()));
 
-        // The coupon grants for the Coupons capability: one per treated member, none for the control group.
-        var grantsQueue = new QueueClient(host.ConnectionString, QueueNames.CouponGrants, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var grants = (await grantsQueue.PeekMessagesAsync(32)).Value
-            .SelectMany(m => QueueMessages.Read<CouponGrantBatch>(m.Body.ToString()).GetValueOrThrow().Grants).ToList();
-        Assert.Equal(treated.Order(), grants.Select(g => g.MemberId).Order());
-        Assert.All(grants, g => Assert.Equal((GrantReason.Reactivation, $"winback:{today}:{g.MemberId}", "winback-dormant-regular-low"), (g.Reason, g.GrantId, g.DefinitionId)));
+        // The coupon grants reach the Coupons capability: one coupon in each treated member's wallet, none for the control group.
+        foreach (var member in treated)
+        {
+            var wallet = await Eventually.HoldsAsync(() => coupons.GetJsonAsync($"api/members/{member}/coupons"),
+                w => WalletItems(w).Any(), TimeSpan.FromSeconds(30), $"the win-back coupon in {member}'s wallet");
+            var coupon = Assert.Single(WalletItems(wallet));
+            Assert.Equal(("winback-dormant-regular-low", 10m), (coupon.GetProperty("definitionId").GetString(), coupon.GetProperty("faceValue").GetDecimal()));
+        }
+
+        foreach (var member in held)
+        {
+            Assert.Empty(WalletItems(await coupons.GetJsonAsync($"api/members/{member}/coupons")));
+        }
 
         // The messages, delivered by the sender through the local channel (the console's view).
         var messages = await Eventually.HoldsAsync(() => MembersHost.GetJsonAsync(host.OperatorClient, "api/reactivation/messages"),
@@ -87,6 +103,9 @@ public sealed class ReactivationEndToEndTests
         Assert.Equal(today, runs[0].GetProperty("runDate").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await ForbiddenAsync(host, $"api/reactivation/runs/{today}")).StatusCode);
     }
+
+    private static JsonElement.ArrayEnumerator WalletItems(JsonElement wallet) =>
+        wallet.GetProperty("coupons").EnumerateArray();
 
     private static async Task<HttpResponseMessage> ForbiddenAsync(MembersHost host, string path)
     {
