@@ -132,36 +132,10 @@ public sealed class CampaignLifecycleFunctions(
             return ApiResult.Problem(invalid, request);
         }
 
-        // Applied in order, each against the version the previous one produced; the first refusal stops the rest.
+        // One change for the whole request: a refused part leaves the campaign as it was (no partial write).
         var (actor, body, expected) = command.Value!;
-        var steps = new List<Func<long?, Task<Result<Campaign>>>>();
-        if (body.Confirm is { Count: > 0 } items)
-        {
-            steps.Add(v => operations.ConfirmReadinessAsync(campaignId, items, body.Note, v, actor, cancellationToken));
-        }
-
-        if (body.ContingencyOwners is { Count: > 0 } owners)
-        {
-            steps.Add(v => planning.AssignContingencyOwnersAsync(campaignId, owners, v, actor, cancellationToken));
-        }
-
-        if (!string.IsNullOrWhiteSpace(body.OverrideReason))
-        {
-            steps.Add(v => operations.OverrideReadinessAsync(campaignId, body.OverrideReason, v, actor, cancellationToken));
-        }
-
-        Result<Campaign> result = Problem.Validation("$", "Nothing to do.");
-        foreach (var step in steps)
-        {
-            result = await step(expected);
-            if (!result.IsSuccess)
-            {
-                break;
-            }
-
-            expected = expected is null ? null : result.Value!.Version;
-        }
-
+        var result = await operations.UpdateReadinessAsync(campaignId,
+            new ReadinessUpdate(body.Confirm, body.Note, body.ContingencyOwners, body.OverrideReason), expected, actor, cancellationToken);
         return await SignalAsync(request, client, campaignId, CampaignSignals.Readiness, actor, body.OverrideReason ?? body.Note, result, cancellationToken);
     }
 

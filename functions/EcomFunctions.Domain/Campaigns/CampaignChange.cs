@@ -35,6 +35,25 @@ public sealed record CampaignChange(
         ArgumentNullException.ThrowIfNull(campaign);
         return new(campaign, campaign.Version, [], []);
     }
+
+    /// <summary>
+    /// This change followed by <paramref name="next"/> on its result, as one change saved in one batch: a request that
+    /// asks for several things gets all of them or, when any is refused, none (never a refusal after a partial write).
+    /// </summary>
+    public Result<CampaignChange> Then(Func<Campaign, Result<CampaignChange>> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var following = next(Campaign);
+        if (!following.IsSuccess)
+        {
+            return following.Problem!;
+        }
+
+        var second = following.Value!;
+        return second.IsNoOp
+            ? this
+            : new CampaignChange(second.Campaign, ExpectedVersion, [.. Audit, .. second.Audit], [.. Events, .. second.Events]);
+    }
 }
 
 /// <summary>CloudEvent types of the Campaigns capability (<c>Ecom.Campaigns.*</c>); the subject is <c>campaigns/{id}</c>.</summary>

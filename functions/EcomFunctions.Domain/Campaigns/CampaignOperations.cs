@@ -87,6 +87,47 @@ public sealed class CampaignOperations(ICampaignRepository campaigns, CampaignPl
     public Task<Result<Campaign>> ConfirmReadinessAsync(string campaignId, IReadOnlyCollection<ReadinessItem> items, string? note, long? expectedVersion, CampaignActor actor, CancellationToken cancellationToken) =>
         CampaignStore.ApplyAsync(campaigns, campaignId, expectedVersion, c => c.ConfirmReadiness(items, actor, time.GetUtcNow(), note), cancellationToken);
 
+    /// <summary>
+    /// Confirms items, names contingency owners and/or overrides the gate in that order, saved as one change: if any
+    /// part is refused nothing is saved.
+    /// </summary>
+    public Task<Result<Campaign>> UpdateReadinessAsync(string campaignId, ReadinessUpdate update, long? expectedVersion, CampaignActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return CampaignStore.ApplyAsync(campaigns, campaignId, expectedVersion, c =>
+        {
+            var now = time.GetUtcNow();
+            var steps = new List<Func<Campaign, Result<CampaignChange>>>();
+            if (update.Confirm is { Count: > 0 } items)
+            {
+                steps.Add(x => x.ConfirmReadiness(items, actor, now, update.Note));
+            }
+
+            if (update.ContingencyOwners is { Count: > 0 } owners)
+            {
+                steps.Add(x => x.AssignContingencyOwners(owners, actor, now));
+            }
+
+            if (!string.IsNullOrWhiteSpace(update.OverrideReason))
+            {
+                steps.Add(x => x.OverrideReadiness(actor, now, update.OverrideReason));
+            }
+
+            if (steps.Count == 0)
+            {
+                return Problem.Validation("$", "Confirm items, name contingency owners or give an override reason.");
+            }
+
+            Result<CampaignChange> change = CampaignChange.NoChange(c);
+            foreach (var step in steps)
+            {
+                change = change.IsSuccess ? change.Value!.Then(step) : change;
+            }
+
+            return change;
+        }, cancellationToken);
+    }
+
     public Task<Result<Campaign>> OverrideReadinessAsync(string campaignId, string reason, long? expectedVersion, CampaignActor actor, CancellationToken cancellationToken) =>
         CampaignStore.ApplyAsync(campaigns, campaignId, expectedVersion, c => c.OverrideReadiness(actor, time.GetUtcNow(), reason), cancellationToken);
 
@@ -99,3 +140,10 @@ public sealed class CampaignOperations(ICampaignRepository campaigns, CampaignPl
     private Task<Result<Campaign>> System(string campaignId, Func<Campaign, Result<CampaignChange>> operation, CancellationToken cancellationToken) =>
         CampaignStore.ApplyAsync(campaigns, campaignId, null, operation, cancellationToken);
 }
+
+/// <summary>What an operator's readiness request asks for (any combination; at least one part).</summary>
+public sealed record ReadinessUpdate(
+    IReadOnlyCollection<ReadinessItem>? Confirm,
+    string? Note,
+    IReadOnlyList<string>? ContingencyOwners,
+    string? OverrideReason);

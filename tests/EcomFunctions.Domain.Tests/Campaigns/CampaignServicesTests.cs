@@ -484,4 +484,29 @@ public sealed class CampaignServicesTests
         Assert.Contains("\"roi\":4", evaluated.DataJson, StringComparison.Ordinal);
         Assert.StartsWith("section,scope,metric,value\r\n", (await evaluation.BuildCsvAsync(CampaignId, Ct)).GetValueOrThrow(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_readiness_update_is_saved_whole_or_not_at_all()
+    {
+        await CreateAsync();
+        var items = new[] { ReadinessItem.StockConfirmed };
+
+        var refused = await operations.UpdateReadinessAsync(CampaignId, new ReadinessUpdate(items, null, ["  "], null), null, Planner, Ct);
+
+        Assert.Equal(ProblemKind.Validation, refused.Problem!.Kind);
+        var unchanged = (await planning.GetAsync(CampaignId, Ct)).GetValueOrThrow();
+        Assert.Equal((1L, 0), (unchanged.Version, unchanged.Readiness.Confirmations.Count));
+        Assert.Single((await planning.AuditTrailAsync(CampaignId, Ct)).GetValueOrThrow());
+
+        var saved = (await operations.UpdateReadinessAsync(CampaignId, new ReadinessUpdate(items, "counted", ["carl", "dina"], null), 1, Planner, Ct)).GetValueOrThrow();
+
+        // Two steps, one save: both versions are consumed, both audited, both events in the outbox.
+        Assert.Equal((3L, true), (saved.Version, saved.Readiness.IsConfirmed(ReadinessItem.StockConfirmed)));
+        Assert.Equal(["carl", "dina"], saved.Plan.Owners.ContingencyOwners);
+        Assert.Equal(
+            [CampaignAction.Create, CampaignAction.ConfirmReadiness, CampaignAction.AssignContingencyOwners],
+            (await planning.AuditTrailAsync(CampaignId, Ct)).GetValueOrThrow().Select(a => a.Action));
+        Assert.Contains(store.Outbox, e => e.Type == CampaignEventTypes.ReadinessConfirmed);
+        Assert.Contains(store.Outbox, e => e.Type == CampaignEventTypes.ContingencyOwnersAssigned);
+    }
 }

@@ -108,6 +108,8 @@ public static partial class OpenApiDocumentBuilder
         {
             operation["security"] = new JsonArray(new JsonObject { ["operatorPrincipal"] = new JsonArray() });
             operation["description"] = "Operator roles: " + string.Join(", ", operatorEndpoint.Roles) + ".";
+            // Machine-readable for clients and for the tests that check every operator endpoint refuses other roles.
+            operation["x-operator-roles"] = new JsonArray([.. operatorEndpoint.Roles.Select(r => (JsonNode?)JsonValue.Create(r))]);
         }
 
         var parameters = new JsonArray();
