@@ -73,6 +73,15 @@ public sealed class CouponOptions
     /// </summary>
     public TimeSpan ShardViewFreshness { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Once a claim holds an inventory unit, how long writing its coupon is retried through a storage outage (every
+    /// <see cref="HeldUnitRetryDelay"/>) before the claim answers 503 and keeps the unit for a retry under the same key.
+    /// Giving up early would strand the unit when the coupon sells out meanwhile.
+    /// </summary>
+    public TimeSpan HeldUnitRetryWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan HeldUnitRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Grants of one queue message issued concurrently.</summary>
     public int GrantConcurrency { get; set; } = 8;
 
@@ -98,6 +107,8 @@ public sealed class CouponOptions
         errors.AddIf(ExpirySweepBatchSize < 1, nameof(ExpirySweepBatchSize), "Must be at least 1.");
         errors.AddIf(DefinitionCacheDuration < TimeSpan.Zero || DefinitionCacheDuration > TimeSpan.FromSeconds(5), nameof(DefinitionCacheDuration), "Must be between 0 and 5 seconds.");
         errors.AddIf(MemberStateCacheDuration < TimeSpan.Zero || MemberStateCacheDuration > TimeSpan.FromMinutes(1), nameof(MemberStateCacheDuration), "Must be between 0 and 1 minute.");
+        errors.AddIf(HeldUnitRetryWindow < TimeSpan.Zero || HeldUnitRetryWindow > TimeSpan.FromMinutes(2), nameof(HeldUnitRetryWindow), "Must be between 0 and 2 minutes.");
+        errors.AddIf(HeldUnitRetryDelay <= TimeSpan.Zero || HeldUnitRetryDelay > TimeSpan.FromSeconds(10), nameof(HeldUnitRetryDelay), "Must be between 0 (exclusive) and 10 seconds.");
         errors.AddIf(ShardViewFreshness < TimeSpan.Zero || ShardViewFreshness > TimeSpan.FromSeconds(10), nameof(ShardViewFreshness), "Must be between 0 and 10 seconds.");
         errors.AddIf(GrantConcurrency is < 1 or > 64, nameof(GrantConcurrency), "Must be between 1 and 64.");
         return errors;

@@ -181,7 +181,7 @@ public sealed class WinBackDelivery
         var result = await channel.SendAsync(message, address, cancellationToken);
         if (result.Status == DeliveryStatus.Delivered)
         {
-            await FinishAsync(message, ContactStatus.Sent, now, [MemberEvents.ReactivationMessageSent(message, result, now)], cancellationToken);
+            await RecordSentAsync(message, now, [MemberEvents.ReactivationMessageSent(message, result, now)], cancellationToken);
             return new DeliveryOutcome(DeliveryOutcomeKind.Sent);
         }
 
@@ -193,6 +193,29 @@ public sealed class WinBackDelivery
 
         await FinishAsync(message, ContactStatus.Failed, now, [], cancellationToken);
         return new DeliveryOutcome(DeliveryOutcomeKind.Failed, result.Error);
+    }
+
+    /// <summary>
+    /// The member has the message now: only this call knows it. Were the completion given up on (storage unreachable for a
+    /// moment), the claim's lease would lapse and another delivery would send the message again, breaking the frequency
+    /// cap. So the completion is retried here, within half the lease (no other delivery can claim the message meanwhile),
+    /// and only then does the failure propagate; a host crash in that window remains an at-least-once resend.
+    /// </summary>
+    private async Task RecordSentAsync(OutboundMessage message, DateTimeOffset now, IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
+    {
+        var giveUpAt = time.GetUtcNow() + options.DeliveryClaimLease / 2;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await FinishAsync(message, ContactStatus.Sent, now, events, CancellationToken.None);
+                return;
+            }
+            catch (Exception) when (attempt < options.SentCompletionAttempts && time.GetUtcNow() + options.SentCompletionRetryDelay < giveUpAt)
+            {
+                await Task.Delay(options.SentCompletionRetryDelay, time, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The report's delivery row first: if the completion then fails, the retry re-records the same row.</summary>

@@ -70,6 +70,14 @@ public sealed class ReactivationOptions
     /// <summary>A delivery claim older than this is considered abandoned (host crash) and may be retried.</summary>
     public TimeSpan DeliveryClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// After a message went out, how often and how far apart recording it as sent is tried before giving up (always
+    /// within half the claim lease): a storage blip between the send and its record must not make it sendable again.
+    /// </summary>
+    public int SentCompletionAttempts { get; set; } = 60;
+
+    public TimeSpan SentCompletionRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     public const int MinPageSize = 100;
 
     public const int MaxPageSize = 1_000;
@@ -85,6 +93,8 @@ public sealed class ReactivationOptions
         errors.AddIf(AttributionWindow <= TimeSpan.Zero, nameof(AttributionWindow), "Must be positive.");
         errors.AddIf(PageSize is < MinPageSize or > MaxPageSize, nameof(PageSize), $"Must be {MinPageSize}–{MaxPageSize}.");
         errors.AddIf(DeliveryClaimLease <= TimeSpan.Zero, nameof(DeliveryClaimLease), "Must be positive.");
+        errors.AddIf(SentCompletionAttempts < 1, nameof(SentCompletionAttempts), "Must be at least 1.");
+        errors.AddIf(SentCompletionRetryDelay < TimeSpan.Zero, nameof(SentCompletionRetryDelay), "Must not be negative.");
         errors.Merge(Rfm.Validate(), nameof(Rfm));
         foreach (var (name, table) in new[] { (nameof(DormantOffers), DormantOffers), (nameof(ChurnedOffers), ChurnedOffers) })
         {

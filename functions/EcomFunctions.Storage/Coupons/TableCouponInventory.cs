@@ -182,9 +182,10 @@ public sealed class TableCouponInventory : ICouponInventory, IDisposable
             try
             {
                 // Any failure other than the conflicts below leaves the unit taken on purpose: the write may have happened
-                // (a timeout is ambiguous), and giving the unit back could then over-issue. A retry with the same key
-                // finds its receipt and resumes.
-                await coupons.SubmitTransactionAsync(actions, CancellationToken.None);
+                // (a timeout is ambiguous), and giving the unit back could then over-issue. Storage outages are waited out
+                // here first (a repeat of a write that did happen conflicts on the slot and settles as a duplicate); after
+                // that, a retry with the same key finds its receipt and resumes.
+                await SubmitHoldingUnitAsync(coupons, actions);
             }
             catch (TableTransactionFailedException ex) when (ex.Status == (int)HttpStatusCode.Conflict && ex.FailedTransactionActionIndex == 0)
             {
@@ -230,6 +231,23 @@ public sealed class TableCouponInventory : ICouponInventory, IDisposable
 
         await GiveBackAsync(coupon, request.LocalDay, shard);
         throw new InvalidOperationException($"Member {memberId}'s slots of {coupon.DefinitionId} kept changing.");
+    }
+
+    private async Task SubmitHoldingUnitAsync(TableClient coupons, IReadOnlyList<TableTransactionAction> actions)
+    {
+        var giveUpAt = time.GetUtcNow() + options.HeldUnitRetryWindow;
+        while (true)
+        {
+            try
+            {
+                await coupons.SubmitTransactionAsync(actions, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (StorageFaults.IsTransient(ex) && time.GetUtcNow() + options.HeldUnitRetryDelay < giveUpAt)
+            {
+                await Task.Delay(options.HeldUnitRetryDelay, time);
+            }
+        }
     }
 
     public async Task<BulkReservationOutcome> TryReserveBulkAsync(string definitionId, string batchId, int count, decimal faceValue, CancellationToken cancellationToken)

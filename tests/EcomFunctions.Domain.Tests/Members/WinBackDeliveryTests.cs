@@ -58,6 +58,34 @@ public sealed class WinBackDeliveryTests
     }
 
     [Fact]
+    public async Task A_sent_message_whose_record_fails_for_a_moment_is_recorded_on_retry_and_never_sent_again()
+    {
+        options.SentCompletionRetryDelay = TimeSpan.Zero;
+        history.FailingCompletions = 3;
+
+        var outcome = (await Delivery.DeliverAsync(message, default)).GetValueOrThrow();
+        var redelivered = (await Delivery.DeliverAsync(message, default)).GetValueOrThrow();
+
+        Assert.Equal((DeliveryOutcomeKind.Sent, DeliveryOutcomeKind.Duplicate), (outcome.Kind, redelivered.Kind));
+        Assert.Equal(4, history.CompletionCalls);
+        Assert.Single(email.Sent);
+        Assert.Equal(ContactStatus.Sent, Assert.Single(history.All).Status);
+    }
+
+    [Fact]
+    public async Task A_record_that_keeps_failing_after_the_send_gives_up_after_the_configured_attempts()
+    {
+        options.SentCompletionRetryDelay = TimeSpan.Zero;
+        options.SentCompletionAttempts = 5;
+        history.FailingCompletions = 100;
+
+        await Assert.ThrowsAsync<IOException>(() => Delivery.DeliverAsync(message, default));
+
+        Assert.Equal(5, history.CompletionCalls);
+        Assert.Single(email.Sent);
+    }
+
+    [Fact]
     public async Task A_message_arriving_before_its_send_time_is_handed_back_with_the_time()
     {
         var deferred = message with { SendAt = RunTime + TimeSpan.FromHours(2) };

@@ -6,8 +6,7 @@ namespace EcomFunctions.EndToEnd.Tests.Reliability;
 /// <summary>Fault scenario 1 (driver: <see cref="StorageOutageScenario"/>, shared with <c>./scripts/bench faults</c>, which runs both halves at once).</summary>
 public sealed class StorageOutageTests(ITestOutputHelper output)
 {
-    [Fact(Skip = "Known defect (reported, not fixed): a win-back message delivered just before the outage whose completion could not be " +
-                 "recorded is delivered again once its delivery claim lease lapses (seen: 8 of 353 members messaged twice, depending on when storage stops).")]
+    [Fact]
     public async Task Storage_down_for_ten_seconds_mid_reactivation_run_completes_it_with_every_member_messaged_once_within_caps()
     {
         var outcome = await StorageOutageScenario.RunAsync(output.WriteLine, claims: false, run: true);
@@ -15,8 +14,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         Assert.True(outcome.Passed, outcome.ToString());
     }
 
-    [Fact(Skip = "Known defect (reported, not fixed): a claim whose inventory unit was taken by an attempt that failed during the outage " +
-                 "is refused 410 on its retry once the definition sells out, so issued count exceeds the coupons held by 1-2 units.")]
+    [Fact]
     public async Task Storage_down_for_ten_seconds_mid_claim_burst_answers_503_and_a_retry_with_the_same_key_settles_every_claim_once()
     {
         var outcome = await StorageOutageScenario.RunAsync(output.WriteLine, claims: true, run: false);

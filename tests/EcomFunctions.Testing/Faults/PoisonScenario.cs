@@ -119,6 +119,7 @@ public static class PoisonScenario
         [QueueNames.CampaignSpend] = _ => EcomJson.Serialize(new EventDelivery([])),
         [QueueNames.CampaignActivity] = id => EcomJson.Serialize(new StorefrontActivityBatch(id ?? "probe", [], [])),
         [QueueNames.CouponCampaignEvents] = _ => EcomJson.Serialize(new EventDelivery([])),
+        [QueueNames.CouponRedemptionTally] = _ => EcomJson.Serialize(new EventDelivery([])),
         [QueueNames.CouponGrants] = _ => EcomJson.Serialize(new CouponGrantBatch([])),
         [QueueNames.CouponBatchChunks] = _ => EcomJson.Serialize(new App.Coupons.CouponBatchChunkMessage("probe", 0, 0, 1)),
         [QueueNames.MemberActivity] = _ => EcomJson.Serialize(new MemberActivityBatch([])),

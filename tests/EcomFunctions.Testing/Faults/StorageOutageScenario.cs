@@ -42,7 +42,7 @@ public static class StorageOutageScenario
                 ["Reactivation:PageSize"] = "100",
                 ["Reactivation:QuietHoursStart"] = "00:00",
                 ["Reactivation:QuietHoursEnd"] = "00:00",
-                ["Reactivation:DeliveryClaimLease"] = "00:00:03",
+                ["Reactivation:DeliveryClaimLease"] = "00:00:40", // half of it (the sent-record retry window) outlasts the outage
                 // Pages failing while storage is down are retried on durable timers long enough to outlast the outage.
                 ["Reactivation:ActivityMaxAttempts"] = "20",
                 ["Reactivation:ActivityFirstRetryInterval"] = "00:00:01",

@@ -92,10 +92,22 @@ public sealed class InMemoryContactHistory : IContactHistory
         }
     }
 
+    /// <summary>How many of the next completions throw (storage unreachable).</summary>
+    public int FailingCompletions { get; set; }
+
+    public int CompletionCalls { get; private set; }
+
     public Task CompleteDeliveryAsync(string memberId, string contactId, ContactStatus status, DateTimeOffset at, IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
     {
         lock (gate)
         {
+            CompletionCalls++;
+            if (FailingCompletions > 0)
+            {
+                FailingCompletions--;
+                throw new IOException("Storage unreachable.");
+            }
+
             Events.AddRange(events);
             claims[contactId] = (at, true);
             if (store.TryGetValue(contactId, out var record))
