@@ -45,8 +45,23 @@ public sealed class LocalHostProcess : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // The last lines it printed, to say why when it dies before it is healthy.
+        var tail = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            tail.Enqueue(line);
+            while (tail.Count > 40 && tail.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var host = new LocalHostProcess(process, new Uri($"http://127.0.0.1:{chosenPort}/"));
@@ -56,7 +71,8 @@ public sealed class LocalHostProcess : IDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The LocalHost exited with code {process.ExitCode} before it was healthy.");
+                process.WaitForExit();
+                throw new InvalidOperationException($"The LocalHost exited with code {process.ExitCode} before it was healthy:\n{string.Join('\n', tail)}");
             }
 
             try
