@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace EcomFunctions.EndToEnd.Tests.Reliability;
 
 /// <summary>Fault scenario 3 (driver: <see cref="HostCrashScenario"/>, shared with <c>./scripts/bench faults</c>).</summary>
+[Collection(FaultScenarios.Name)]
 public sealed class HostCrashTests(ITestOutputHelper output)
 {
     [Fact]

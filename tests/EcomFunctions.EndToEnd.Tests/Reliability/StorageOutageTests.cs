@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace EcomFunctions.EndToEnd.Tests.Reliability;
 
 /// <summary>Fault scenario 1 (driver: <see cref="StorageOutageScenario"/>, shared with <c>./scripts/bench faults</c>, which runs both halves at once).</summary>
+[Collection(FaultScenarios.Name)]
 public sealed class StorageOutageTests(ITestOutputHelper output)
 {
     [Fact]
