@@ -26,37 +26,6 @@ public sealed class QueueAndTimerHostingTests(LocalHostFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task A_message_that_keeps_failing_moves_to_the_poison_queue_after_max_dequeue_count()
-    {
-        // An invalid table name makes the dispatcher throw on every attempt.
-        var marker = "Bad_" + Guid.NewGuid().ToString("N")[..8];
-        await new QueueSender(Storage).SendAsync(QueueNames.OutboxDispatch, new OutboxBatch(marker, "p", ["x"]));
-
-        var poison = await Storage.QueueAsync(QueueNames.Poison(QueueNames.OutboxDispatch));
-        var parked = await Eventually.HoldsAsync(
-            async () => (await poison.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString()).FirstOrDefault(b => b.Contains(marker, StringComparison.Ordinal)),
-            body => body is not null, TimeSpan.FromSeconds(60), "five failed attempts park the message");
-
-        var letter = DeadLetters.Describe(QueueNames.OutboxDispatch, parked!, null);
-        Assert.Contains("maxDequeueCount", letter.Reason, StringComparison.Ordinal);
-        Assert.Contains(marker, letter.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_unreadable_message_is_parked_at_once_with_its_reason_and_shown_to_operators()
-    {
-        var marker = Guid.NewGuid().ToString("N");
-        await new QueueSender(Storage).SendTextAsync(QueueNames.OutboxDispatch, "{\"table\": \"" + marker);
-
-        using var client = fixture.CreateClient(key: null);
-        client.DefaultRequestHeaders.Add("X-Dev-Principal", "olga; roles=Moderator");
-        var view = await Eventually.HoldsAsync(
-            () => client.GetStringAsync("api/operations/dead-letters?queue=" + QueueNames.OutboxDispatch),
-            json => json.Contains(marker, StringComparison.Ordinal), because: "the dispatcher parks unreadable messages");
-        Assert.Contains("One or more fields are invalid", view, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task The_admin_endpoint_runs_a_timer_function_by_hand()
     {
         using var client = fixture.CreateClient(LocalHostFixture.MasterKey);
