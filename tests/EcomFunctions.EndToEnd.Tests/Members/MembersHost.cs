@@ -55,32 +55,20 @@ public sealed class MembersHost : IAsyncDisposable
         string? taskHub = null)
     {
         azurite ??= AzuriteProcess.Start(persistenceFolder: null);
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["DurableTaskHubName"] = taskHub ?? Testing.Azurite.UniqueName("hub"),
-            ["Auth:AllowDevelopmentPrincipal"] = "true",
-            ["EventGrid:Endpoint"] = string.Empty,
-            ["Reactivation:ActivityFirstRetryInterval"] = "00:00:00.200",
-            ["Reactivation:SenderRetryDelay"] = "00:00:01",
-        };
+        var settings = new Dictionary<string, string?>(LocalHostFixture.SettingsFor(azurite.ConnectionString, taskHub ?? Testing.Azurite.UniqueName("hub")));
+        settings["Reactivation:ActivityFirstRetryInterval"] = "00:00:00.200";
+        settings["Reactivation:SenderRetryDelay"] = "00:00:01";
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
         }
 
         var logs = new LogCollector();
-        var host = await LocalFunctionsHost.StartAsync([], settings, options =>
+        var host = await LocalHostFixture.StartHostAsync(settings, options =>
         {
-            options.Url = "http://127.0.0.1:0";
-            options.FunctionKey = LocalHostFixture.FunctionKey;
-            options.MasterKey = LocalHostFixture.MasterKey;
             options.DurableBackend = backend;
-            options.EnableTimers = false;
-            options.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200);
-            options.QueueRetryDelay = TimeSpan.Zero;
             configure?.Invoke(options);
-        }, DurableEngines.StartAsync, services =>
+        }, services =>
         {
             services.AddSingleton<ILoggerProvider>(logs);
             configureServices?.Invoke(services);

@@ -1,6 +1,7 @@
 using EcomFunctions.LocalHost.Hosting;
 using EcomFunctions.Storage;
 using EcomFunctions.Testing;
+using EcomFunctions.Testing.Faults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EcomFunctions.LocalHost.Tests.Hosting;
@@ -42,28 +43,23 @@ public sealed class PoisonQueueHostingTests(PoisonQueueHostingTests.IsolatedHost
         Assert.Contains("One or more fields are invalid", view, StringComparison.Ordinal);
     }
 
+    /// <summary>A <see cref="FaultHost"/> (the App on an Azurite of its own) for the class.</summary>
     public sealed class IsolatedHost : IAsyncLifetime
     {
-        private AzuriteProcess? azurite;
+        private FaultHost? host;
 
-        public LocalFunctionsHost Host { get; private set; } = null!;
+        public LocalFunctionsHost Host => host!.Host;
 
-        public StorageClients Storage => Host.Services.GetRequiredService<StorageClients>();
+        public StorageClients Storage => host!.Services.GetRequiredService<StorageClients>();
 
-        public async Task InitializeAsync()
-        {
-            azurite = AzuriteProcess.Start(persistenceFolder: null);
-            Host = await LocalHostFixture.StartHostAsync(LocalHostFixture.SettingsFor(azurite.ConnectionString, "poisonhosting"));
-        }
+        public async Task InitializeAsync() => host = await FaultHost.StartAsync();
 
         public async Task DisposeAsync()
         {
-            if (Host is not null)
+            if (host is not null)
             {
-                await Host.DisposeAsync();
+                await host.DisposeAsync();
             }
-
-            azurite?.Dispose();
         }
     }
 }

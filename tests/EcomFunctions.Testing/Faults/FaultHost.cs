@@ -43,13 +43,7 @@ public sealed class FaultHost : IAsyncDisposable
     {
         var owns = azurite is null;
         azurite ??= AzuriteProcess.Start(persistenceFolder: null);
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["DurableTaskHubName"] = taskHub ?? Testing.Azurite.UniqueName("hub"),
-            ["Auth:AllowDevelopmentPrincipal"] = "true",
-            ["EventGrid:Endpoint"] = string.Empty,
-        };
+        var settings = new Dictionary<string, string?>(LocalHostFixture.SettingsFor(azurite.ConnectionString, taskHub ?? Testing.Azurite.UniqueName("hub")));
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
@@ -57,17 +51,11 @@ public sealed class FaultHost : IAsyncDisposable
 
         try
         {
-            var host = await LocalFunctionsHost.StartAsync([], settings, options =>
+            var host = await LocalHostFixture.StartHostAsync(settings, options =>
             {
-                options.Url = "http://127.0.0.1:0";
-                options.FunctionKey = LocalHostFixture.FunctionKey;
-                options.MasterKey = LocalHostFixture.MasterKey;
                 options.DurableBackend = backend;
-                options.EnableTimers = false;
-                options.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200);
-                options.QueueRetryDelay = TimeSpan.Zero;
                 configure?.Invoke(options);
-            }, DurableEngines.StartAsync, configureServices);
+            }, configureServices);
             return new FaultHost(azurite, owns, host, settings);
         }
         catch
